@@ -1,0 +1,18 @@
+# Script mode: writes OUTPUT, a C++ source defining the embedded SQL table
+# declared in backends/common/embedded_sql.h, from every .sql under SQL_DIR.
+file(GLOB_RECURSE sql_files RELATIVE "${SQL_DIR}" "${SQL_DIR}/*.sql")
+list(SORT sql_files)
+set(body "// Generated from ${SQL_DIR}; edit the .sql files instead.\n")
+string(APPEND body "#include \"embedded_sql.h\"\n\nnamespace prefectd::backend {\nnamespace {\nconstexpr EmbeddedSqlFile kFiles[] = {\n")
+foreach(relative IN LISTS sql_files)
+  file(READ "${SQL_DIR}/${relative}" text)
+  string(FIND "${text}" ")prefectd_sql\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${relative} contains the raw-string delimiter")
+  endif()
+  string(APPEND body "    {\"${relative}\", R\"prefectd_sql(${text})prefectd_sql\"},\n")
+endforeach()
+string(APPEND body "};\n}  // namespace\n\nstd::span<const EmbeddedSqlFile> embedded_sql_files() { return kFiles; }\n\n}  // namespace prefectd::backend\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUTPUT}.tmp")

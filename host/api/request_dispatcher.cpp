@@ -1,0 +1,91 @@
+#include "request_dispatcher.h"
+
+#include "database/database_error.h"
+#include "error_responses.h"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <tuple>
+
+namespace prefectd {
+namespace {
+
+constexpr int kMinimumApiVersion[3] = {0, 8, 0};
+
+// X-PREFECT-API-VERSION must be x.y.z and at least 0.8.0 (api-surface.md §1.5).
+std::optional<HttpResponse> check_api_version(const HttpRequest &request) {
+  auto header = request.header("x-prefect-api-version");
+  if (!header) return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  std::string_view text = *header;
+  bool valid = true;
+  for (int i = 0; i < 3 && valid; ++i) {
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parts[i]);
+    valid = error == std::errc() && end != text.data();
+    text.remove_prefix(static_cast<size_t>(end - text.data()));
+    if (i < 2) valid = valid && text.starts_with('.');
+    if (valid && i < 2) text.remove_prefix(1);
+  }
+  if (!valid || !text.empty()) {
+    return detail_response(400, "Invalid X-PREFECT-API-VERSION header format.Expected header in format 'x.y.z' but received " + *header);
+  }
+  if (std::tie(parts[0], parts[1], parts[2]) <
+      std::tie(kMinimumApiVersion[0], kMinimumApiVersion[1], kMinimumApiVersion[2])) {
+    return detail_response(400, "The request specified API version " + *header +
+                                    " but this server requires version 0.8.0 or higher.");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Execution RequestDispatcher::execution_for(const HttpRequest &request) const {
+  Router::Match match = router_.match(request.method, request.path);
+  return match.outcome == Router::Outcome::Matched ? match.route->execution : Execution::Inline;
+}
+
+HttpResponse RequestDispatcher::dispatch(const HttpRequest &request) const {
+  Router::Match match = router_.match(request.method, request.path);
+  switch (match.outcome) {
+    case Router::Outcome::NotFound:
+      return not_found_response();
+    case Router::Outcome::MethodNotAllowed:
+      return method_not_allowed_response();
+    case Router::Outcome::Redirect: {
+      HttpResponse redirect{307, ""};
+      std::string location = match.redirect_path;
+      for (size_t i = 0; i < request.query.size(); ++i) {
+        location += (i == 0 ? "?" : "&") + request.query[i].first + "=" + request.query[i].second;
+      }
+      redirect.headers.emplace_back("Location", location);
+      return redirect;
+    }
+    case Router::Outcome::Matched:
+      break;
+  }
+  if (match.route->checks_api_version) {
+    if (auto refusal = check_api_version(request)) return *refusal;
+  }
+  try {
+    return match.route->handler(RouteCall{request, match.parameters, context_});
+  } catch (const HttpError &error) {
+    return {error.status(), error.body()};
+  } catch (const DatabaseError &error) {
+    if (error.retryable()) {
+      spdlog::warn("{} {}: retryable database error: {}", request.method, request.path, error.what());
+      return service_unavailable_response();
+    }
+    if (error.status() == PD_CONSTRAINT) {
+      spdlog::warn("{} {}: integrity error: {}", request.method, request.path, error.what());
+      return integrity_conflict_response();
+    }
+    spdlog::error("{} {}: database error: {}", request.method, request.path, error.what());
+    return internal_error_response();
+  } catch (const std::exception &error) {
+    spdlog::error("{} {}: unhandled error: {}", request.method, request.path, error.what());
+    return internal_error_response();
+  }
+}
+
+}  // namespace prefectd

@@ -1,0 +1,25 @@
+// Turns a request into a response: routing, the API-version header check,
+// the handler, and mapping of failures to Prefect's error shapes. Knows
+// nothing of sockets, so tests and any transport can use it.
+#pragma once
+
+#include "http_types.h"
+#include "router.h"
+
+namespace prefectd {
+
+class RequestDispatcher {
+ public:
+  RequestDispatcher(const Router &router, ServerContext &context) : router_(router), context_(context) {}
+
+  // Where the request's handler must run; unknown routes answer inline.
+  Execution execution_for(const HttpRequest &request) const;
+  // Never throws.
+  HttpResponse dispatch(const HttpRequest &request) const;
+
+ private:
+  const Router &router_;
+  ServerContext &context_;
+};
+
+}  // namespace prefectd

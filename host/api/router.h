@@ -1,0 +1,81 @@
+// Prefect's routing rules: exact paths, `{name}` and `{name:uuid}` segments
+// (a non-UUID there is 404, not 422), 405 when only the method differs, and
+// Starlette's trailing-slash redirect (307).
+#pragma once
+
+#include "http_types.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prefectd {
+
+struct ServerContext;
+
+using PathParameters = std::map<std::string, std::string, std::less<>>;
+
+struct RouteCall {
+  const HttpRequest &request;
+  const PathParameters &path;
+  ServerContext &server;
+};
+
+using RouteHandler = std::function<HttpResponse(const RouteCall &)>;
+
+// Where a handler runs. Handlers that touch the database must not run on a
+// reactor thread, where they would stall every connection it serves.
+enum class Execution { Inline, DatabaseWorker };
+
+struct Route {
+  std::string method;
+  std::string pattern;  // relative to the API mount, e.g. "/flows/{id:uuid}"
+  RouteHandler handler;
+  Execution execution = Execution::DatabaseWorker;
+  // False for /health and /version, which sit outside Prefect's routers and
+  // ignore X-PREFECT-API-VERSION.
+  bool checks_api_version = true;
+};
+
+class Router {
+ public:
+  explicit Router(std::string mount = "/api");
+
+  void add(Route route);
+
+  enum class Outcome { Matched, NotFound, MethodNotAllowed, Redirect };
+  struct Match {
+    Outcome outcome = Outcome::NotFound;
+    const Route *route = nullptr;
+    PathParameters parameters;
+    std::string redirect_path;  // for Redirect
+  };
+  Match match(std::string_view method, std::string_view path) const;
+
+  const std::string &mount() const { return mount_; }
+  const std::vector<std::unique_ptr<Route>> &routes() const { return routes_; }
+
+ private:
+  struct Segment {
+    enum class Kind { Literal, Any, Uuid } kind;
+    std::string text;  // literal text or parameter name
+  };
+  struct CompiledRoute {
+    const Route *route;
+    std::vector<Segment> segments;
+  };
+  // Fills parameters and returns true when `path` fits the segments.
+  static bool fits(const std::vector<Segment> &segments, const std::vector<std::string_view> &parts,
+                   PathParameters &parameters);
+  // Which routes fit the path, regardless of method.
+  std::vector<const CompiledRoute *> candidates(std::string_view path, PathParameters &parameters) const;
+
+  std::string mount_;
+  std::vector<std::unique_ptr<Route>> routes_;
+  std::vector<CompiledRoute> compiled_;
+};
+
+}  // namespace prefectd

@@ -1,0 +1,11 @@
+#include "routes.h"
+
+namespace prefectd {
+
+void register_all_routes(Router &router) {
+  register_root_routes(router);
+  register_admin_routes(router);
+  register_csrf_routes(router);
+}
+
+}  // namespace prefectd

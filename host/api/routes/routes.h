@@ -1,0 +1,15 @@
+// Each file under routes/ registers one area of the REST API.
+#pragma once
+
+namespace prefectd {
+
+class Router;
+
+void register_root_routes(Router &router);
+void register_admin_routes(Router &router);
+void register_csrf_routes(Router &router);
+
+// Every area, in the order Prefect's app includes its routers.
+void register_all_routes(Router &router);
+
+}  // namespace prefectd

@@ -1,0 +1,89 @@
+#include "api/http_server.h"
+#include "api/request_dispatcher.h"
+#include "api/router.h"
+#include "api/routes/routes.h"
+#include "api/server_context.h"
+#include "commands.h"
+#include "database/migrations.h"
+#include "startup.h"
+#include "version.h"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+
+namespace prefectd {
+namespace {
+
+// Blocks SIGINT and SIGTERM in every thread (threads inherit the mask), so
+// they are taken only by the sigwait below.
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
+
+}  // namespace
+
+int run_serve() {
+  sigset_t stop_signals = block_stop_signals();
+  Runtime runtime = open_database();
+  const Settings &settings = *runtime.settings;
+  DatabaseInterface &database = *runtime.database;
+
+  if (settings.boolean("PREFECT_SERVER_DATABASE_MIGRATE_ON_START")) {
+    try {
+      MigrationRunner runner(database);
+      int applied = runner.upgrade();
+      if (applied > 0) spdlog::info("database migrated to {}", runner.head());
+    } catch (const std::exception &error) {
+      throw StartupError(kExitDatabase, std::string("migrating ") + database.redacted_url() + " failed: " + error.what());
+    }
+  }
+
+  Router router(settings.text("PREFECT_SERVER_API_BASE_PATH").value_or("/api"));
+  register_all_routes(router);
+  ServerContext context{settings, database, Timestamp::now()};
+  RequestDispatcher dispatcher(router, context);
+
+  HttpServerOptions options;
+  options.host = settings.string("PREFECT_SERVER_API_HOST");
+  options.port = static_cast<int>(settings.integer("PREFECT_SERVER_API_PORT"));
+  options.reactor_threads = static_cast<int>(settings.integer("PREFECTD_HTTP_THREADS"));
+  options.max_request_bytes = static_cast<size_t>(settings.integer("PREFECTD_MAX_REQUEST_BYTES"));
+  options.database_workers =
+      settings.text("PREFECTD_DATABASE_WORKERS")
+          ? static_cast<size_t>(settings.integer("PREFECTD_DATABASE_WORKERS"))
+          : static_cast<size_t>(settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE") +
+                                settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW"));
+  HttpServer server(dispatcher, options);
+  try {
+    server.start();
+  } catch (const std::exception &error) {
+    throw StartupError(kExitUsage, "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+                                       error.what());
+  }
+  // Always printed, whatever the log level: it is how a user finds the server.
+  std::printf("prefectd %s serving the Prefect API at http://%s:%d%s (backend %s, database %s)\n", kPrefectdVersion,
+              options.host.c_str(), server.port(), router.mount().c_str(), database.backend().name,
+              database.redacted_url().c_str());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  auto grace = std::chrono::milliseconds(
+      static_cast<int64_t>(settings.number("PREFECTD_SHUTDOWN_GRACE_SECONDS") * 1000));
+  spdlog::info("received signal {}; finishing in-flight requests (grace {} ms)", signal_number, grace.count());
+  int unfinished = server.drain(grace);
+  if (unfinished > 0) spdlog::warn("{} request(s) still running after the grace period", unfinished);
+  server.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace prefectd

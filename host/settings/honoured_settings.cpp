@@ -1,0 +1,50 @@
+#include "honoured_settings.h"
+
+#include <iterator>
+
+namespace prefectd {
+
+const HonouredSetting kHonouredPrefectSettings[] = {
+    {"PREFECT_HOME", "Prefect's home directory; the default SQLite database lives in it"},
+    {"PREFECT_SERVER_API_HOST", "address the HTTP server binds"},
+    {"PREFECT_SERVER_API_PORT", "port the HTTP server binds"},
+    {"PREFECT_SERVER_API_BASE_PATH", "mount path of the REST API (unset: /api)"},
+    {"PREFECT_SERVER_API_KEEPALIVE_TIMEOUT", "seconds an idle keep-alive connection stays open"},
+    {"PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED", "serve /csrf-token and require CSRF headers"},
+    {"PREFECT_SERVER_API_CSRF_TOKEN_EXPIRATION", "lifetime of a CSRF token"},
+    {"PREFECT_SERVER_LOGGING_LEVEL", "server log level: DEBUG, INFO, WARNING, ERROR, CRITICAL"},
+    {"PREFECT_SERVER_DATABASE_CONNECTION_URL", "database URL; its scheme chooses the backend plugin"},
+    {"PREFECT_SERVER_DATABASE_DRIVER", "used with the host/port/user/name settings when no URL is set"},
+    {"PREFECT_SERVER_DATABASE_HOST", "database host when no URL is set"},
+    {"PREFECT_SERVER_DATABASE_PORT", "database port when no URL is set"},
+    {"PREFECT_SERVER_DATABASE_USER", "database user when no URL is set"},
+    {"PREFECT_SERVER_DATABASE_NAME", "database name (SQLite: file path) when no URL is set"},
+    {"PREFECT_SERVER_DATABASE_PASSWORD", "database password; also replaces ${PREFECT_SERVER_DATABASE_PASSWORD} in the URL"},
+    {"PREFECT_SERVER_DATABASE_MIGRATE_ON_START", "apply migrations at start-up"},
+    {"PREFECT_SERVER_DATABASE_TIMEOUT", "statement timeout (PostgreSQL)"},
+    {"PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT", "connect timeout (PostgreSQL); bounds /ready"},
+    {"PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE", "steady connection pool size"},
+    {"PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW", "connections allowed beyond the pool size"},
+    {"PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_TIMEOUT", "seconds to wait for a free connection"},
+    {"PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_RECYCLE", "seconds after which a connection is replaced"},
+    {"PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_APPLICATION_NAME", "PostgreSQL application_name"},
+    {"PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_SEARCH_PATH", "PostgreSQL search_path"},
+    {"PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_TLS_ENABLED", "connect to PostgreSQL over TLS"},
+    {"PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_TLS_CA_FILE", "CA bundle for PostgreSQL TLS"},
+    {"PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_TLS_CERT_FILE", "client certificate for PostgreSQL TLS"},
+    {"PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_TLS_KEY_FILE", "client key for PostgreSQL TLS"},
+    {"PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_TLS_CHECK_HOSTNAME", "verify the PostgreSQL server's host name"},
+    {"PREFECT_TESTING_UNIT_TEST_MODE", "shorter SQLite busy timeout for test suites"},
+};
+const size_t kHonouredPrefectSettingCount = std::size(kHonouredPrefectSettings);
+
+const OwnSetting kOwnSettings[] = {
+    {"PREFECTD_PLUGIN_PATH", "", "colon-separated directories or backend library files searched first"},
+    {"PREFECTD_HTTP_THREADS", "2", "Pistache reactor threads that parse requests and write responses"},
+    {"PREFECTD_DATABASE_WORKERS", "", "threads that run database work (unset: pool size + max overflow)"},
+    {"PREFECTD_SHUTDOWN_GRACE_SECONDS", "10", "on SIGTERM/SIGINT, how long in-flight requests may finish"},
+    {"PREFECTD_MAX_REQUEST_BYTES", "16777216", "largest request accepted (Prefect events reach 1.5 MB)"},
+};
+const size_t kOwnSettingCount = std::size(kOwnSettings);
+
+}  // namespace prefectd
