@@ -72,7 +72,8 @@ PluginCatalog::PluginCatalog(const std::vector<SearchPathEntry> &search_path, co
       std::sort(libraries.begin(), libraries.end());
       for (const auto &library : libraries) {
         auto canonical = std::filesystem::weakly_canonical(library, error);
-        if (seen.insert(canonical).second) candidates_.push_back(inspect(library, entry.explicit_entry, host));
+        // Found by scanning: its problems matter only if it claims the scheme.
+        if (seen.insert(canonical).second) candidates_.push_back(inspect(library, false, host));
       }
     } else if (entry.explicit_entry) {
       auto canonical = std::filesystem::weakly_canonical(entry.path, error);

@@ -21,7 +21,7 @@ class PluginLoadError : public std::runtime_error {
 
 struct SearchPathEntry {
   std::filesystem::path path;
-  bool explicit_entry;  // from PREFECTD_PLUGIN_PATH: its problems are fatal
+  bool explicit_entry;  // from PREFECTD_PLUGIN_PATH: a library named there must load
 };
 
 // PREFECTD_PLUGIN_PATH entries, then the install directory, then the build tree.

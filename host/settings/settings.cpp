@@ -254,11 +254,13 @@ void Settings::to_json(rapidjson::Document &document) const {
     for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.')) {
       std::string_view key = path.substr(0, dot);
       path.remove_prefix(dot + 1);
-      auto member = node->FindMember(rapidjson::StringRef(key.data(), key.size()));
+      // A Value key: a bare StringRef would decay to const char* and be
+      // read up to the NUL, i.e. the whole rest of the path.
+      const rapidjson::Value name(rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+      auto member = node->FindMember(name);
       if (member == node->MemberEnd()) {
-        node->AddMember(rapidjson::Value(key.data(), static_cast<rapidjson::SizeType>(key.size()), allocator),
-                        rapidjson::Value(rapidjson::kObjectType), allocator);
-        member = node->FindMember(rapidjson::StringRef(key.data(), key.size()));
+        node->AddMember(rapidjson::Value(name, allocator), rapidjson::Value(rapidjson::kObjectType), allocator);
+        member = node->FindMember(name);
       }
       node = &member->value;
     }
