@@ -1,0 +1,126 @@
+// What each bundled backend promises beyond the common contract: SQLite's
+// per-connection PRAGMAs, PostgreSQL's session settings, and pool limits.
+#include "database/database_error.h"
+#include "support/backends.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <cstdlib>
+
+namespace prefectd {
+namespace {
+
+using testing_support::ScratchDatabase;
+
+std::string single_text(DatabaseInterface &database, const std::string &sql) {
+  Session session = database.session();
+  Statement statement = session.prepare(sql);
+  EXPECT_TRUE(statement.step()) << sql;
+  return statement.text(0).value_or("NULL");
+}
+
+TEST(SqliteBackend, EveryConnectionCarriesPrefectsPragmas) {
+  ScratchDatabase scratch("sqlite");
+  auto database = scratch.open();
+  // Hold one session so the next is a second connection of the pool.
+  Session held = database->session();
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(single_text(*database, "PRAGMA journal_mode"), "wal");
+    EXPECT_EQ(single_text(*database, "PRAGMA foreign_keys"), "1");
+    EXPECT_EQ(single_text(*database, "PRAGMA legacy_alter_table"), "0");
+    EXPECT_EQ(single_text(*database, "PRAGMA synchronous"), "1");  // NORMAL
+    EXPECT_EQ(single_text(*database, "PRAGMA cache_size"), "20000");
+    const char *unit_test_mode = std::getenv("PREFECT_TESTING_UNIT_TEST_MODE");
+    bool testing = unit_test_mode != nullptr && parse_boolean(unit_test_mode).value_or(false);
+    EXPECT_EQ(single_text(*database, "PRAGMA busy_timeout"), testing ? "5000" : "60000");
+  }
+}
+
+TEST(SqliteBackend, WriteTransactionsTakeTheLockAtBegin) {
+  ScratchDatabase scratch("sqlite");
+  auto database = scratch.open();
+  Session first = database->session();
+  auto holder = std::make_unique<Transaction>(first, PD_TRANSACTION_WRITE);
+  std::atomic<bool> second_began{false};
+  std::thread second_writer([&] {
+    Session second = database->session();
+    // IMMEDIATE: this BEGIN itself waits for the first writer to finish.
+    Transaction waiting(second, PD_TRANSACTION_WRITE);
+    second_began = true;
+    waiting.commit();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(second_began) << "a second write transaction began while the first held the lock";
+  holder->commit();
+  second_writer.join();
+  EXPECT_TRUE(second_began);
+}
+
+TEST(SqliteBackend, ReadersAreNotBlockedByAWriter) {
+  ScratchDatabase scratch("sqlite");
+  auto database = scratch.open();
+  Session writer = database->session();
+  Transaction write(writer, PD_TRANSACTION_WRITE);
+  Session reader = database->session();
+  Transaction read(reader, PD_TRANSACTION_READ);
+  EXPECT_NO_THROW(reader.prepare("SELECT 1").execute());
+}
+
+TEST(SqliteBackend, InMemoryDatabaseSurvivesAcrossSessions) {
+  auto backend = ScratchDatabase("sqlite").plugin();
+  DatabaseInterface database(backend, DatabaseUrl::parse("sqlite+aiosqlite:///:memory:"));
+  EXPECT_TRUE(database.is_in_memory());
+  {
+    Session session = database.session();
+    session.execute("CREATE TABLE kept (x INTEGER)");
+    session.execute("INSERT INTO kept VALUES (42)");
+  }
+  EXPECT_EQ(single_text(database, "SELECT CAST(x AS TEXT) FROM kept"), "42");
+}
+
+TEST(PostgresBackend, SessionsAreReadCommittedUtcWithTheStatementTimeout) {
+  if (testing_support::unavailable("postgres")) GTEST_SKIP() << "postgres server not configured";
+  ScratchDatabase scratch("postgres");
+  auto database = scratch.open();
+  EXPECT_EQ(single_text(*database, "SHOW default_transaction_isolation"), "read committed");
+  EXPECT_EQ(single_text(*database, "SHOW TimeZone"), "UTC");
+  EXPECT_EQ(single_text(*database, "SHOW statement_timeout"), "10s");
+  EXPECT_FALSE(database->is_in_memory());
+}
+
+TEST(PostgresBackend, StatementTimeoutIsReportedAsTimeout) {
+  if (testing_support::unavailable("postgres")) GTEST_SKIP() << "postgres server not configured";
+  ScratchDatabase scratch("postgres");
+  auto database = scratch.open();
+  Session session = database->session();
+  session.execute("SET statement_timeout = '100ms'");
+  try {
+    session.prepare("SELECT pg_sleep(2)").execute();
+    FAIL() << "pg_sleep outlived the statement timeout";
+  } catch (const DatabaseError &error) {
+    EXPECT_EQ(error.status(), PD_TIMEOUT) << error.what();
+    EXPECT_TRUE(error.retryable());
+  }
+}
+
+TEST(PostgresBackend, UnreachableServerIsUnavailableNotAHang) {
+  if (testing_support::unavailable("postgres")) GTEST_SKIP() << "postgres server not configured";
+  ScratchDatabase scratch("postgres");
+  DatabaseUrl url = DatabaseUrl::parse("postgresql+asyncpg://nobody:pw@127.0.0.1:1/nothing");
+  DatabaseInterface database(scratch.plugin(), url);
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    database.ping();
+    FAIL() << "ping succeeded against a closed port";
+  } catch (const DatabaseError &error) {
+    EXPECT_EQ(error.status(), PD_UNAVAILABLE) << error.what();
+    EXPECT_EQ(std::string(error.what()).find("pw"), std::string::npos) << "password in message: " << error.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(6));
+}
+
+}  // namespace
+}  // namespace prefectd
