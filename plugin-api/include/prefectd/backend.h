@@ -343,7 +343,8 @@ typedef struct pd_query_components {
    * JSON array `array_expression` (used for `IN (...)` over a bound list). */
   void (*xJsonArrayElements)(const char *array_expression, pd_sink *out);
 
-  /* GREATEST/LEAST, NULL-propagating on both dialects. */
+  /* GREATEST/LEAST. NULL arguments differ by dialect as in Prefect
+   * (PostgreSQL skips them, SQLite yields NULL): COALESCE where it matters. */
   void (*xGreatest)(const char *const *expressions, size_t count,
                     pd_sink *out);
   void (*xLeast)(const char *const *expressions, size_t count, pd_sink *out);

@@ -1,0 +1,67 @@
+#include "connection.h"
+
+#include "host_access.h"
+#include "plugin_error.h"
+
+namespace prefectd::sqlite {
+
+pd_status status_for(int result_code) {
+  switch (result_code & 0xff) {
+    case SQLITE_OK: return PD_OK;
+    case SQLITE_ROW: return PD_ROW;
+    case SQLITE_DONE: return PD_DONE;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return PD_BUSY;
+    case SQLITE_CONSTRAINT: return PD_CONSTRAINT;
+    case SQLITE_NOMEM: return PD_NOMEM;
+    case SQLITE_INTERRUPT: return PD_TIMEOUT;
+    case SQLITE_CANTOPEN: return PD_UNAVAILABLE;
+    case SQLITE_MISUSE: return PD_MISUSE;
+    case SQLITE_RANGE:
+    case SQLITE_MISMATCH: return PD_INVALID;
+    default: return PD_ERROR;
+  }
+}
+
+void check(sqlite3 *connection, int result_code) {
+  if (result_code == SQLITE_OK) return;
+  const char *message = connection != nullptr ? sqlite3_errmsg(connection) : sqlite3_errstr(result_code);
+  throw SqliteError(status_for(result_code), result_code, message);
+}
+
+pd_status report(pd_error *error, const SqliteError &failure) {
+  return backend::fail(error, failure.status(), failure.what(), std::to_string(failure.result_code()));
+}
+
+Connection open_connection(const SqliteTarget &target) {
+  sqlite3 *raw = nullptr;
+  // One thread at a time uses a connection (the pool hands it out), so
+  // SQLite's own per-connection mutex is not needed.
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (target.uri) flags |= SQLITE_OPEN_URI;
+  int result = sqlite3_open_v2(target.filename.c_str(), &raw, flags, nullptr);
+  Connection connection(raw);
+  if (result != SQLITE_OK) {
+    std::string message = "cannot open SQLite database " + target.filename + ": " +
+                          (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(result));
+    throw SqliteError(PD_UNAVAILABLE, result, message);
+  }
+  sqlite3_extended_result_codes(connection.get(), 1);
+  // Prefect's PRAGMAs, on every connection; a shorter busy wait in test
+  // mode so that deadlocked tests fail fast.
+  const bool testing = boolean_setting("PREFECT_TESTING_UNIT_TEST_MODE", false);
+  const std::string pragmas =
+      "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA legacy_alter_table = OFF; "
+      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = 20000; PRAGMA busy_timeout = " +
+      std::string(testing ? "5000" : "60000") + ";";
+  char *message = nullptr;
+  result = sqlite3_exec(connection.get(), pragmas.c_str(), nullptr, nullptr, &message);
+  std::unique_ptr<char, decltype(&sqlite3_free)> owned_message(message, sqlite3_free);
+  if (result != SQLITE_OK) {
+    throw SqliteError(status_for(result), result,
+                      "setting PRAGMAs failed: " + std::string(message != nullptr ? message : sqlite3_errstr(result)));
+  }
+  return connection;
+}
+
+}  // namespace prefectd::sqlite
