@@ -28,6 +28,23 @@ class PistacheAdapter : public Pistache::Http::Handler {
   HttpServer *server_;
 };
 
+// A header Pistache serialises by name and value. Pistache 0.0.5 writes
+// only typed headers into responses and silently drops addRaw() ones.
+class NamedHeader : public Pistache::Http::Header::Header {
+ public:
+  NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char *name() const override { return name_.c_str(); }
+  void parse(const std::string &data) override { value_ = data; }
+  void write(std::ostream &stream) const override { stream << value_; }
+#ifdef SAFE_HEADER_CAST
+  uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+#endif
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
 std::string lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
   return text;
@@ -52,16 +69,20 @@ HttpRequest to_http_request(const Pistache::Http::Request &request) {
   return converted;
 }
 
+// `close`: end the connection after this response. Otherwise it stays
+// open, which HTTP/1.1 makes the default; Pistache would close it unless
+// the client sent "Connection: keep-alive".
 Pistache::Async::Promise<ssize_t> write_response(Pistache::Http::ResponseWriter &writer, const HttpResponse &response,
                                                  bool close) {
   if (!response.content_type.empty()) {
     writer.headers().add<Pistache::Http::Header::ContentType>(
         Pistache::Http::Mime::MediaType::fromString(response.content_type));
   }
-  for (const auto &[name, value] : response.headers) writer.headers().addRaw(Pistache::Http::Header::Raw(name, value));
-  if (close) {
-    writer.headers().add<Pistache::Http::Header::Connection>(Pistache::Http::ConnectionControl::Close);
-  }
+  for (const auto &[name, value] : response.headers) writer.headers().add(std::make_shared<NamedHeader>(name, value));
+  // Pistache pre-sets this header, and add() does not replace.
+  writer.headers().remove<Pistache::Http::Header::Connection>();
+  writer.headers().add<Pistache::Http::Header::Connection>(close ? Pistache::Http::ConnectionControl::Close
+                                                                 : Pistache::Http::ConnectionControl::KeepAlive);
   return writer.send(static_cast<Pistache::Http::Code>(response.status), response.body);
 }
 
@@ -101,7 +122,7 @@ void HttpServer::on_request(const Pistache::Http::Request &request, Pistache::Ht
     spdlog::info("{} {} {} {}us", in.method, in.path, response.status, micros);
     // A request stops counting as in flight once its bytes are on the wire,
     // which is what a graceful stop has to wait for.
-    write_response(out, response, false)
+    write_response(out, response, lowercase(in.header("connection").value_or("")) == "close")
         .then([this](ssize_t) { --in_flight_; }, [this](std::exception_ptr) { --in_flight_; });
   };
   if (dispatcher_.execution_for(converted) == Execution::Inline) {

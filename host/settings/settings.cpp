@@ -92,6 +92,15 @@ std::vector<SettingDefinition> load_definitions() {
 void apply_computed_defaults(std::map<std::string, std::optional<std::string>, std::less<>> &values) {
   std::string home = expand_home(values["PREFECT_HOME"].value_or("~/.prefect"));
   values["PREFECT_HOME"] = home;
+  // Paths Prefect derives from its home when they are not set.
+  for (const auto &[name, file] : {std::pair{"PREFECT_PROFILES_PATH", "/profiles.toml"},
+                                   std::pair{"PREFECT_LOGGING_CONFIG_PATH", "/logging.yml"},
+                                   std::pair{"PREFECT_RESULTS_LOCAL_STORAGE_PATH", "/storage"},
+                                   std::pair{"PREFECT_SERVER_MEMO_STORE_PATH", "/memo_store.toml"}}) {
+    auto &value = values[name];
+    value = value ? expand_home(*value) : home + file;
+  }
+  if (!values["PREFECT_CLIENT_CUSTOM_HEADERS"]) values["PREFECT_CLIENT_CUSTOM_HEADERS"] = "{}";
   auto &url = values["PREFECT_SERVER_DATABASE_CONNECTION_URL"];
   if (!url) {
     const auto &driver = values["PREFECT_SERVER_DATABASE_DRIVER"];
