@@ -94,7 +94,7 @@ HttpServer::HttpServer(const RequestDispatcher &dispatcher, HttpServerOptions op
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::start() {
-  workers_ = std::make_unique<WorkerPool>(options_.database_workers);
+  if (options_.database_workers > 0) workers_ = std::make_unique<WorkerPool>(options_.database_workers);
   Pistache::Address address(options_.host, Pistache::Port(static_cast<uint16_t>(options_.port)));
   endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
   auto pistache_options = Pistache::Http::Endpoint::options()
@@ -125,7 +125,7 @@ void HttpServer::on_request(const Pistache::Http::Request &request, Pistache::Ht
     write_response(out, response, lowercase(in.header("connection").value_or("")) == "close")
         .then([this](ssize_t) { --in_flight_; }, [this](std::exception_ptr) { --in_flight_; });
   };
-  if (dispatcher_.execution_for(converted) == Execution::Inline) {
+  if (!workers_ || dispatcher_.execution_for(converted) == Execution::Inline) {
     finish(writer, converted, dispatcher_.dispatch(converted));
     return;
   }
