@@ -65,7 +65,7 @@ def measure(binary, workers):
                 time.sleep(0.05)
         assert get(port, "/api/csrf-token?client=warm") == 200
 
-        locker = sqlite3.connect(database, isolation_level=None, timeout=30)
+        locker = sqlite3.connect(database, isolation_level=None, timeout=30, check_same_thread=False)
         locker.execute("BEGIN IMMEDIATE")
         blocked = [threading.Thread(target=get, args=(port, f"/api/csrf-token?client=b{i}")) for i in range(BLOCKED)]
         for thread in blocked:
@@ -90,7 +90,11 @@ def measure(binary, workers):
         }
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def main():
