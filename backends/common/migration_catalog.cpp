@@ -1,6 +1,7 @@
 #include "migration_catalog.h"
 
 #include "embedded_sql.h"
+#include "plugin_error.h"
 
 #include <algorithm>
 #include <map>
@@ -51,9 +52,19 @@ const std::vector<MigrationEntry> &migration_catalog() {
   return catalog;
 }
 
-size_t migration_count() { return migration_catalog().size(); }
+size_t migration_count() noexcept {
+  try {
+    return migration_catalog().size();
+  } catch (...) {
+    return 0;  // the host then finds no migrations and says so
+  }
+}
 
-pd_status migration_at(size_t index, pd_migration *out) {
+pd_status migration_at(size_t index, pd_migration *out) noexcept {
+  return guarded(nullptr, [&] { return fill_migration(index, out); });
+}
+
+pd_status fill_migration(size_t index, pd_migration *out) {
   const auto &catalog = migration_catalog();
   if (out == nullptr || index >= catalog.size()) return PD_MISUSE;
   const MigrationEntry &entry = catalog[index];

@@ -19,7 +19,9 @@ struct MigrationEntry {
 // Ordered by the NNNN sequence number. Built once; static afterwards.
 const std::vector<MigrationEntry> &migration_catalog();
 
-size_t migration_count();
-pd_status migration_at(size_t index, pd_migration *out);
+// The pd_orm entry points; they never throw.
+size_t migration_count() noexcept;
+pd_status migration_at(size_t index, pd_migration *out) noexcept;
+pd_status fill_migration(size_t index, pd_migration *out);
 
 }  // namespace prefectd::backend

@@ -33,7 +33,7 @@ void guarded_void(const char *what, Body &&body) noexcept {
         return PD_OK;
       }) != PD_OK) {
     try {
-      log(PD_LOG_ERROR, std::string(what) + ": " + error.message);
+      backend::log(PD_LOG_ERROR, std::string(what) + ": " + error.message);
     } catch (...) {
     }
   }
@@ -46,7 +46,7 @@ pd_status open_database(const pd_database_url *url, pd_database **database, pd_e
     if (pd_status status = ConnectionParameters::from_url(*url, parameters, error); status != PD_OK) return status;
     auto opened = std::make_unique<pd_database>();
     const PoolLimits limits = PoolLimits::from_settings();
-    log(PD_LOG_DEBUG, "PostgreSQL backend opened for " + parameters.target() + " (pool " +
+    backend::log(PD_LOG_DEBUG, "PostgreSQL backend opened for " + parameters.target() + " (pool " +
                           std::to_string(limits.size) + " + " + std::to_string(limits.max_overflow) +
                           " overflow); connecting on first use");
     opened->pool = std::make_unique<ConnectionPool>(std::move(parameters), limits);

@@ -13,7 +13,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 int64_t whole_setting(const char *name, int64_t fallback) {
-  const double value = number_setting(name, static_cast<double>(fallback));
+  const double value = backend::number_setting(name, static_cast<double>(fallback));
   if (!std::isfinite(value)) return fallback;
   return static_cast<int64_t>(std::llround(value));
 }
@@ -24,14 +24,14 @@ PoolLimits PoolLimits::from_settings() {
   PoolLimits limits;
   limits.size = whole_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE", 5);
   if (limits.size < 1) {
-    log(PD_LOG_WARNING, "PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE must be at least 1; using 1");
+    backend::log(PD_LOG_WARNING, "PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE must be at least 1; using 1");
     limits.size = 1;
   }
   limits.max_overflow = whole_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW", 10);
-  double timeout = number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_TIMEOUT", 30.0);
+  double timeout = backend::number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_TIMEOUT", 30.0);
   if (!std::isfinite(timeout) || timeout < 0) timeout = 30.0;
   limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(std::min(timeout, 86400.0) * 1000.0));
-  const double recycle = number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_RECYCLE", 3600.0);
+  const double recycle = backend::number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_RECYCLE", 3600.0);
   if (std::isfinite(recycle) && recycle > 0) {
     limits.recycle = std::chrono::seconds(static_cast<int64_t>(std::min(recycle, 1e9)));
   } else {
@@ -91,9 +91,9 @@ pd_status ConnectionPool::acquire(PooledConnection &out, pd_error *error,
     }
     if (!expired) {
       if (suspect) {
-        log(PD_LOG_DEBUG, "replacing a pooled PostgreSQL connection opened before a failed pre-ping");
+        backend::log(PD_LOG_DEBUG, "replacing a pooled PostgreSQL connection opened before a failed pre-ping");
       } else {
-        log(PD_LOG_INFO, "a pooled PostgreSQL connection to " + parameters_.target() +
+        backend::log(PD_LOG_INFO, "a pooled PostgreSQL connection to " + parameters_.target() +
                              " failed its pre-ping; reconnecting");
       }
       std::lock_guard lock(mutex_);

@@ -80,14 +80,14 @@ std::optional<std::string> sslmode_from_asyncpg_ssl(std::string_view value) {
 // 2 seconds (a one-second timer could expire almost at once), so the
 // effective minimum is 2 seconds; we say so by clamping here.
 int connect_timeout_from_setting() {
-  double seconds = number_setting(kConnectTimeout, 5.0);
+  double seconds = backend::number_setting(kConnectTimeout, 5.0);
   if (!std::isfinite(seconds) || seconds <= 0) seconds = 5.0;
   return std::max(2, static_cast<int>(std::min(std::ceil(seconds), 86400.0)));
 }
 
 // Milliseconds; 0 disables the timeout (a non-positive setting).
 long long statement_timeout_ms_from_setting() {
-  double seconds = number_setting(kStatementTimeout, 10.0);
+  double seconds = backend::number_setting(kStatementTimeout, 10.0);
   if (!std::isfinite(seconds) || seconds <= 0) return 0;
   return static_cast<long long>(std::ceil(std::min(seconds, 2147483.0) * 1000.0));
 }
@@ -132,7 +132,7 @@ pd_status ConnectionParameters::from_url(const pd_database_url &url, ConnectionP
       if (!mode) return fail(error, PD_INVALID, "database URL option 'ssl' has an unsupported value '" + value + "'");
       parameters.set("sslmode", *mode);
     } else if (std::find(kDriverOnlyOptions.begin(), kDriverOnlyOptions.end(), key) != kDriverOnlyOptions.end()) {
-      log(PD_LOG_DEBUG, "database URL option '" + key + "' configures asyncpg only; ignored");
+      backend::log(PD_LOG_DEBUG, "database URL option '" + key + "' configures asyncpg only; ignored");
     } else if (libpq_keywords().contains(key)) {
       parameters.set(key, value);
     } else {
@@ -143,7 +143,7 @@ pd_status ConnectionParameters::from_url(const pd_database_url &url, ConnectionP
 
   // Settings override the URL, as Prefect's connect_args override asyncpg's
   // DSN options.
-  if (auto name = setting(kApplicationName); name && !name->empty()) parameters.set("application_name", *name);
+  if (auto name = backend::setting(kApplicationName); name && !name->empty()) parameters.set("application_name", *name);
 
   std::string options = user_options;
   auto add_option = [&options](const std::string &option) {
@@ -159,22 +159,22 @@ pd_status ConnectionParameters::from_url(const pd_database_url &url, ConnectionP
   if (long long timeout = statement_timeout_ms_from_setting(); timeout > 0) {
     add_option(server_setting("statement_timeout", std::to_string(timeout)));
   }
-  if (auto search_path = setting(kSearchPath); search_path && !search_path->empty()) {
+  if (auto search_path = backend::setting(kSearchPath); search_path && !search_path->empty()) {
     add_option(server_setting("search_path", *search_path));
   }
   parameters.set("options", options);
 
-  if (boolean_setting(kTlsEnabled, false)) {
+  if (backend::boolean_setting(kTlsEnabled, false)) {
     // TLS with verification, as Prefect's ssl.create_default_context():
     // the certificate chain always, the host name unless turned off.
-    parameters.set("sslmode", boolean_setting(kTlsCheckHostname, true) ? "verify-full" : "verify-ca");
-    if (auto ca = setting(kTlsCaFile); ca && !ca->empty()) {
+    parameters.set("sslmode", backend::boolean_setting(kTlsCheckHostname, true) ? "verify-full" : "verify-ca");
+    if (auto ca = backend::setting(kTlsCaFile); ca && !ca->empty()) {
       parameters.set("sslrootcert", *ca);
     } else if (PQlibVersion() >= 160000) {
       parameters.set("sslrootcert", "system");  // the system trust store, as Python's default context
     }
-    if (auto cert = setting(kTlsCertFile); cert && !cert->empty()) parameters.set("sslcert", *cert);
-    if (auto key = setting(kTlsKeyFile); key && !key->empty()) parameters.set("sslkey", *key);
+    if (auto cert = backend::setting(kTlsCertFile); cert && !cert->empty()) parameters.set("sslcert", *cert);
+    if (auto key = backend::setting(kTlsKeyFile); key && !key->empty()) parameters.set("sslkey", *key);
     if (libpq_keywords().contains("ssl_min_protocol_version")) parameters.set("ssl_min_protocol_version", "TLSv1.2");
   }
 

@@ -11,7 +11,7 @@ constexpr const char *kSchemes[] = {"postgresql", "postgresql+asyncpg", "postgre
 extern "C" PD_EXPORT const pd_backend *prefectd_backend_entry(const pd_host_services *host) {
   // Remembering the host and returning a static descriptor cannot throw; the
   // vtables are function-local statics of constant data.
-  prefectd::postgres::remember_host(host);
+  prefectd::backend::remember_host(host);
   static const pd_backend descriptor = {
       .struct_size = sizeof(pd_backend),
       .abi_major = PD_ABI_VERSION_MAJOR,

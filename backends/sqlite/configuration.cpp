@@ -2,7 +2,7 @@
 // and statements.
 #include "connection.h"
 #include "handles.h"
-#include "host_access.h"
+#include "host_services.h"
 #include "plugin_error.h"
 #include "sqlite_target.h"
 #include "statement.h"
@@ -51,14 +51,14 @@ pd_status open_database(const pd_database_url *url, pd_database **database, pd_e
                       " is too old: prefectd needs 3.24.0 or newer (upserts use ON CONFLICT)");
     }
     SqliteTarget target = resolve_target(*url);
-    const auto pool_size = static_cast<size_t>(number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE", 5));
-    const auto overflow = static_cast<size_t>(number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW", 10));
-    const double timeout_seconds = number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_TIMEOUT", 30.0);
+    const auto pool_size = static_cast<size_t>(backend::number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE", 5));
+    const auto overflow = static_cast<size_t>(backend::number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW", 10));
+    const double timeout_seconds = backend::number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_TIMEOUT", 30.0);
     auto handle = std::make_unique<pd_database>();
     handle->pool = std::make_unique<ConnectionPool>(
         target, pool_size, pool_size + overflow,
         std::chrono::milliseconds(static_cast<int64_t>(std::llround(timeout_seconds * 1000))));
-    log(PD_LOG_DEBUG, "opened SQLite database " + target.filename + (target.in_memory ? " (in memory)" : ""));
+    backend::log(PD_LOG_DEBUG, "opened SQLite database " + target.filename + (target.in_memory ? " (in memory)" : ""));
     *database = handle.release();  // owned by the host until xClose
     return PD_OK;
   });

@@ -1,6 +1,6 @@
 #include "connection.h"
 
-#include "host_access.h"
+#include "host_services.h"
 #include "plugin_error.h"
 
 namespace prefectd::sqlite {
@@ -49,7 +49,7 @@ Connection open_connection(const SqliteTarget &target) {
   sqlite3_extended_result_codes(connection.get(), 1);
   // Prefect's PRAGMAs, on every connection; a shorter busy wait in test
   // mode so that deadlocked tests fail fast.
-  const bool testing = boolean_setting("PREFECT_TESTING_UNIT_TEST_MODE", false);
+  const bool testing = backend::boolean_setting("PREFECT_TESTING_UNIT_TEST_MODE", false);
   const std::string pragmas =
       "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA legacy_alter_table = OFF; "
       "PRAGMA synchronous = NORMAL; PRAGMA cache_size = 20000; PRAGMA busy_timeout = " +

@@ -1,5 +1,5 @@
 // The one exported symbol: the SQLite backend's descriptor.
-#include "host_access.h"
+#include "host_services.h"
 #include "vtables.h"
 
 namespace {
@@ -9,7 +9,7 @@ constexpr const char *kSchemes[] = {"sqlite", "sqlite+aiosqlite", nullptr};
 }  // namespace
 
 extern "C" PD_EXPORT const pd_backend *prefectd_backend_entry(const pd_host_services *host) {
-  prefectd::sqlite::remember_host(host);
+  prefectd::backend::remember_host(host);
   static const pd_backend descriptor = {
       .struct_size = sizeof(pd_backend),
       .abi_major = PD_ABI_VERSION_MAJOR,

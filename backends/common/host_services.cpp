@@ -5,7 +5,7 @@
 #include <cctype>
 #include <charconv>
 
-namespace prefectd::postgres {
+namespace prefectd::backend {
 namespace {
 
 std::atomic<const pd_host_services *> g_host{nullptr};
@@ -62,4 +62,4 @@ bool boolean_setting(const char *canonical_name, bool fallback) {
   return fallback;
 }
 
-}  // namespace prefectd::postgres
+}  // namespace prefectd::backend
