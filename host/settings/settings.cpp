@@ -88,6 +88,38 @@ std::vector<SettingDefinition> load_definitions() {
   return definitions;
 }
 
+std::string percent_encoded(std::string_view text) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      encoded += {'%', kDigits[c >> 4], kDigits[c & 0xf]};
+    }
+  }
+  return encoded;
+}
+
+// Prefect builds the URL from the driver and parts when none is given:
+// SQLite uses the name as the file path; PostgreSQL needs host, user and
+// name, and the port defaults to 5432. Without a driver: SQLite in home.
+std::optional<std::string> url_from_parts(std::map<std::string, std::optional<std::string>, std::less<>> &values,
+                                          const std::string &home) {
+  const auto &driver = values["PREFECT_SERVER_DATABASE_DRIVER"];
+  const auto &name = values["PREFECT_SERVER_DATABASE_NAME"];
+  if (!driver || driver->starts_with("sqlite")) {
+    return "sqlite+aiosqlite:///" + (name ? *name : home + "/prefect.db");
+  }
+  const auto &host = values["PREFECT_SERVER_DATABASE_HOST"];
+  const auto &user = values["PREFECT_SERVER_DATABASE_USER"];
+  if (!host || !user || !name) return std::nullopt;  // the start-up check names what is missing
+  const auto &password = values["PREFECT_SERVER_DATABASE_PASSWORD"];
+  const auto &port = values["PREFECT_SERVER_DATABASE_PORT"];
+  return *driver + "://" + percent_encoded(*user) + (password ? ":" + percent_encoded(*password) : "") + "@" +
+         *host + ":" + port.value_or("5432") + "/" + *name;
+}
+
 // Defaults Prefect computes at run time rather than declaring.
 void apply_computed_defaults(std::map<std::string, std::optional<std::string>, std::less<>> &values) {
   std::string home = expand_home(values["PREFECT_HOME"].value_or("~/.prefect"));
@@ -102,13 +134,7 @@ void apply_computed_defaults(std::map<std::string, std::optional<std::string>, s
   }
   if (!values["PREFECT_CLIENT_CUSTOM_HEADERS"]) values["PREFECT_CLIENT_CUSTOM_HEADERS"] = "{}";
   auto &url = values["PREFECT_SERVER_DATABASE_CONNECTION_URL"];
-  if (!url) {
-    const auto &driver = values["PREFECT_SERVER_DATABASE_DRIVER"];
-    if (!driver || driver->starts_with("sqlite")) {
-      const auto &name = values["PREFECT_SERVER_DATABASE_NAME"];
-      url = "sqlite+aiosqlite:///" + (name ? *name : home + "/prefect.db");
-    }
-  }
+  if (!url) url = url_from_parts(values, home);
   // A literal ${PREFECT_…_PASSWORD} in the URL stands for the password setting.
   const auto &password = values["PREFECT_SERVER_DATABASE_PASSWORD"];
   if (url && password) {

@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <unistd.h>
 
 #ifndef PREFECTD_FIXTURE_DIR
 #error "PREFECTD_FIXTURE_DIR must name the directory of the fixture plugins"
@@ -131,6 +135,35 @@ TEST_P(DatabaseCommands, NoMigrationOnStartWhenDisabled) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseCommands, testing::ValuesIn(backend_names()),
                          testing_support::backend_test_name);
+
+}  // namespace
+}  // namespace prefectd
+
+namespace prefectd {
+namespace {
+
+TEST(CommandLine, RevisionAddsAnEmptyMigrationPairForEveryDialect) {
+  auto root = std::filesystem::temp_directory_path() / ("prefectd_revision_" + std::to_string(getpid()));
+  for (const char *dialect : {"sqlite", "postgres"}) {
+    std::filesystem::create_directories(root / dialect / "migrations");
+    std::ofstream(root / dialect / "migrations" / "0001_abc_first.up.sql") << "-- first\n";
+  }
+  testing_support::CommandResult result =
+      testing_support::run_prefectd({"database", "revision", "-m", "add index on x", "--sql-dir", root.string()}, {});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  for (const char *dialect : {"sqlite", "postgres"}) {
+    std::vector<std::string> names;
+    for (const auto &file : std::filesystem::directory_iterator(root / dialect / "migrations")) {
+      names.push_back(file.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    ASSERT_EQ(names.size(), 3u) << dialect;
+    EXPECT_TRUE(std::regex_match(names[1], std::regex(R"(0002_[0-9a-f]{12}_add_index_on_x\.down\.sql)"))) << names[1];
+    EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(0002_[0-9a-f]{12}_add_index_on_x\.up\.sql)"))) << names[2];
+  }
+  std::filesystem::remove_all(root);
+  EXPECT_EQ(testing_support::run_prefectd({"database", "revision"}, {}).exit_code, 2) << "needs -m";
+}
 
 }  // namespace
 }  // namespace prefectd

@@ -95,3 +95,30 @@ TEST(Settings, EveryHonouredSettingIsDocumented) {
 
 }  // namespace
 }  // namespace prefectd
+
+namespace prefectd {
+namespace {
+
+TEST(Settings, PostgresUrlIsBuiltFromItsParts) {
+  Settings settings = settings_from({{"PREFECT_SERVER_DATABASE_DRIVER", "postgresql+asyncpg"},
+                                     {"PREFECT_API_DATABASE_HOST", "db.internal"},
+                                     {"PREFECT_SERVER_DATABASE_USER", "prefect"},
+                                     {"PREFECT_SERVER_DATABASE_PASSWORD", "p@ss word"},
+                                     {"PREFECT_SERVER_DATABASE_NAME", "orion"}});
+  EXPECT_EQ(settings.string("PREFECT_SERVER_DATABASE_CONNECTION_URL"),
+            "postgresql+asyncpg://prefect:p%40ss%20word@db.internal:5432/orion");
+}
+
+TEST(Settings, PostgresDriverWithoutHostLeavesTheUrlUnset) {
+  Settings settings = settings_from({{"PREFECT_SERVER_DATABASE_DRIVER", "postgresql+asyncpg"}});
+  EXPECT_FALSE(settings.text("PREFECT_SERVER_DATABASE_CONNECTION_URL"));
+}
+
+TEST(Settings, SqliteDriverUsesTheNameAsPath) {
+  Settings settings = settings_from({{"PREFECT_SERVER_DATABASE_DRIVER", "sqlite+aiosqlite"},
+                                     {"PREFECT_SERVER_DATABASE_NAME", "/srv/p.db"}});
+  EXPECT_EQ(settings.string("PREFECT_SERVER_DATABASE_CONNECTION_URL"), "sqlite+aiosqlite:////srv/p.db");
+}
+
+}  // namespace
+}  // namespace prefectd
