@@ -167,3 +167,24 @@ TEST(CommandLine, RevisionAddsAnEmptyMigrationPairForEveryDialect) {
 
 }  // namespace
 }  // namespace prefectd
+
+namespace prefectd {
+namespace {
+
+TEST(CommandLine, PluginBuiltAgainstTheFrozenFirstHeaderStillLoads) {
+  testing_support::CommandResult result = testing_support::run_prefectd(
+      {"plugins"}, {{"PREFECTD_PLUGIN_PATH", std::string(PREFECTD_FIXTURE_DIR) + "/frozen-1.0"}});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  auto at = result.output.find("frozen-1.0/libprefectd-backend-example.so");
+  ASSERT_NE(at, std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("ABI: 1.0  schemes: example\n  status: usable", at), std::string::npos) << result.output;
+  // And it is the plugin asked to open an example:// database.
+  testing_support::CommandResult opened = testing_support::run_prefectd(
+      {"serve"}, {{"PREFECTD_PLUGIN_PATH", std::string(PREFECTD_FIXTURE_DIR) + "/frozen-1.0"},
+                  {"PREFECT_SERVER_DATABASE_CONNECTION_URL", "example://anything"}});
+  EXPECT_EQ(opened.exit_code, 5) << opened.output;
+  EXPECT_NE(opened.output.find("only shows the plugin structure"), std::string::npos) << opened.output;
+}
+
+}  // namespace
+}  // namespace prefectd

@@ -1,0 +1,61 @@
+# Debian packages through CPack's DEB generator: one package per install
+# component. See packaging/README.md for why CPack and not a debian/ tree.
+set(packaging_dir "${CMAKE_CURRENT_LIST_DIR}")
+
+# The ABI version, read from the header so the .pc file cannot drift.
+file(STRINGS "${PROJECT_SOURCE_DIR}/plugin-api/include/prefectd/backend.h" abi_lines REGEX "#define PD_ABI_VERSION_M")
+string(REGEX MATCH "MAJOR ([0-9]+)" _ "${abi_lines}")
+set(PD_ABI_MAJOR "${CMAKE_MATCH_1}")
+string(REGEX MATCH "MINOR ([0-9]+)" _ "${abi_lines}")
+set(PD_ABI_MINOR "${CMAKE_MATCH_1}")
+
+install(FILES "${packaging_dir}/systemd/prefectd.service" DESTINATION lib/systemd/system COMPONENT server)
+install(FILES "${packaging_dir}/prefectd.env" DESTINATION "${CMAKE_INSTALL_FULL_SYSCONFDIR}/prefectd" COMPONENT server)
+
+configure_file("${packaging_dir}/prefectd-plugin.pc.in" "${CMAKE_BINARY_DIR}/prefectd-plugin.pc" @ONLY)
+install(FILES "${CMAKE_BINARY_DIR}/prefectd-plugin.pc" DESTINATION "${CMAKE_INSTALL_DATADIR}/pkgconfig" COMPONENT dev)
+install(FILES "${PROJECT_SOURCE_DIR}/plugin-api/ABI.md" "${PROJECT_SOURCE_DIR}/plugin-api/SDK.md"
+        DESTINATION "${CMAKE_INSTALL_DOCDIR}-dev" COMPONENT dev)
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/plugin-api/examples/" DESTINATION "${CMAKE_INSTALL_DOCDIR}-dev/examples"
+        COMPONENT dev)
+
+set(CPACK_GENERATOR DEB)
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL server backend-sqlite backend-postgres dev)
+set(CPACK_PACKAGE_NAME prefectd)
+set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
+set(CPACK_PACKAGE_CONTACT "prefectd maintainers <maintainers@prefectd.invalid>")
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/PrefectHQ/prefect")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_OUTPUT_FILE_PREFIX "${CMAKE_BINARY_DIR}/packages")
+set(same_version "${PROJECT_VERSION}-1")
+
+set(CPACK_DEBIAN_SERVER_PACKAGE_NAME prefectd)
+set(CPACK_COMPONENT_SERVER_DESCRIPTION "Prefect orchestration API server with pluggable database backends
+ prefectd speaks the Prefect REST API so that Prefect's SDK, workers and UI
+ run against it unchanged. The database backend is a plugin chosen at run
+ time by the scheme of PREFECT_SERVER_DATABASE_CONNECTION_URL.")
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "prefectd-backend-sqlite (= ${same_version}), adduser")
+set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "prefectd-backend-postgresql (= ${same_version})")
+set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
+    "${packaging_dir}/maintainer-scripts/postinst;${packaging_dir}/maintainer-scripts/prerm;${packaging_dir}/maintainer-scripts/postrm;${packaging_dir}/maintainer-scripts/conffiles")
+set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+set(CPACK_DEBIAN_BACKEND-SQLITE_PACKAGE_NAME prefectd-backend-sqlite)
+set(CPACK_COMPONENT_BACKEND-SQLITE_DESCRIPTION "SQLite database backend for prefectd
+ Serves sqlite:// and sqlite+aiosqlite:// database URLs.")
+set(CPACK_DEBIAN_BACKEND-POSTGRES_PACKAGE_NAME prefectd-backend-postgresql)
+set(CPACK_COMPONENT_BACKEND-POSTGRES_DESCRIPTION "PostgreSQL database backend for prefectd
+ Serves postgresql://, postgresql+asyncpg:// and postgres:// database URLs.")
+
+set(CPACK_DEBIAN_DEV_PACKAGE_NAME prefectd-dev)
+set(CPACK_DEBIAN_DEV_PACKAGE_ARCHITECTURE all)
+set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
+set(CPACK_COMPONENT_DEV_DESCRIPTION "SDK for prefectd database backend plugins
+ The plain C plugin ABI header, a pkg-config file (prefectd-plugin), the ABI
+ rules and a guide with an example plugin.")
+
+include(CPack)
