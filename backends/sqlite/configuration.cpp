@@ -8,7 +8,9 @@
 #include "statement.h"
 #include "vtables.h"
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -42,22 +44,31 @@ pd_status execute_sql(pd_session *session, const char *sql, pd_error *error) {
   return fail(error, status_for(result), message != nullptr ? message : sqlite3_errstr(result), std::to_string(result));
 }
 
+// SQLAlchemy's pool settings, read the way QueuePool reads them.
+PoolLimits pool_limits() {
+  const double size = backend::number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE", 5);
+  const double overflow = backend::number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW", 10);
+  const double timeout_seconds = backend::number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_TIMEOUT", 30);
+  PoolLimits limits;
+  limits.steady_size = size >= 0 && size < 1e6 ? static_cast<size_t>(size) : 5;
+  if (overflow < 0) {
+    limits.max_overflow.reset();  // -1: no limit
+  } else {
+    limits.max_overflow = overflow < 1e6 ? static_cast<size_t>(overflow) : 10;
+  }
+  const double timeout_ms = std::clamp(timeout_seconds, 0.0, 1e7) * 1000;
+  limits.checkout_timeout = std::chrono::milliseconds(std::llround(timeout_ms));
+  return limits;
+}
+
 pd_status open_database(const pd_database_url *url, pd_database **database, pd_error *error) {
   return run(error, [&]() -> pd_status {
     if (url == nullptr || database == nullptr) return fail(error, PD_MISUSE, "xOpen needs a URL and an output");
-    if (sqlite3_libversion_number() < kMinimumSqliteVersion) {
-      return fail(error, PD_INVALID,
-                  "SQLite " + std::string(sqlite3_libversion()) +
-                      " is too old: prefectd needs 3.24.0 or newer (upserts use ON CONFLICT)");
-    }
+    check_library();
     SqliteTarget target = resolve_target(*url);
-    const auto pool_size = static_cast<size_t>(backend::number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE", 5));
-    const auto overflow = static_cast<size_t>(backend::number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW", 10));
-    const double timeout_seconds = backend::number_setting("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_TIMEOUT", 30.0);
+    create_parent_directory(target);
     auto handle = std::make_unique<pd_database>();
-    handle->pool = std::make_unique<ConnectionPool>(
-        target, pool_size, pool_size + overflow,
-        std::chrono::milliseconds(static_cast<int64_t>(std::llround(timeout_seconds * 1000))));
+    handle->pool = std::make_unique<ConnectionPool>(target, pool_limits());
     backend::log(PD_LOG_DEBUG, "opened SQLite database " + target.filename + (target.in_memory ? " (in memory)" : ""));
     *database = handle.release();  // owned by the host until xClose
     return PD_OK;
@@ -65,7 +76,7 @@ pd_status open_database(const pd_database_url *url, pd_database **database, pd_e
 }
 
 void close_database(pd_database *database) {
-  // Deleting the pool closes its connections.
+  // Deleting the pool closes its connections; closing cannot throw.
   std::unique_ptr<pd_database> owned(database);
 }
 
@@ -73,6 +84,7 @@ int is_in_memory(pd_database *database) { return database->pool->target().in_mem
 
 pd_status acquire(pd_database *database, pd_session **session, pd_error *error) {
   return run(error, [&]() -> pd_status {
+    if (database == nullptr || session == nullptr) return fail(error, PD_MISUSE, "xAcquire needs a database and an output");
     sqlite3 *connection = database->pool->acquire();
     *session = std::make_unique<pd_session>(pd_session{database, connection}).release();
     return PD_OK;
@@ -80,8 +92,14 @@ pd_status acquire(pd_database *database, pd_session **session, pd_error *error) 
 }
 
 void release(pd_session *session) {
+  if (session == nullptr) return;
   std::unique_ptr<pd_session> owned(session);
-  session->database->pool->release(session->connection);
+  // Nothing may escape a void entry point; release only fails on memory.
+  pd_error ignored{};
+  guarded(&ignored, [&] {
+    session->database->pool->release(session->connection);
+    return PD_OK;
+  });
 }
 
 pd_status ping(pd_database *database, pd_error *error) {
@@ -94,8 +112,13 @@ pd_status ping(pd_database *database, pd_error *error) {
 }
 
 pd_status pool_stats(pd_database *database, pd_pool_stats *stats) {
+  if (database == nullptr || stats == nullptr) return PD_MISUSE;
   pd_pool_stats full{};
-  database->pool->stats(full);
+  pd_status status = guarded(nullptr, [&] {
+    database->pool->stats(full);
+    return PD_OK;
+  });
+  if (status != PD_OK) return status;
   // Copy only what the caller's (possibly older) struct has room for.
   const size_t room = std::min(stats->struct_size, sizeof full);
   if (room > sizeof full.struct_size) {
@@ -107,18 +130,27 @@ pd_status pool_stats(pd_database *database, pd_pool_stats *stats) {
 
 pd_status create_database(const pd_database_url *url, pd_error *error) {
   return run(error, [&]() -> pd_status {
+    if (url == nullptr) return fail(error, PD_MISUSE, "xCreateDatabase needs a URL");
+    check_library();
     SqliteTarget target = resolve_target(*url);
-    open_connection(target);
+    create_parent_directory(target);
+    open_connection(target);  // creates the file; closed again at once
     return PD_OK;
   });
 }
 
 pd_status drop_database(const pd_database_url *url, pd_error *error) {
   return run(error, [&]() -> pd_status {
+    if (url == nullptr) return fail(error, PD_MISUSE, "xDropDatabase needs a URL");
     SqliteTarget target = resolve_target(*url);
-    if (target.in_memory) return PD_OK;
-    if (target.uri) return fail(error, PD_NOT_SUPPORTED, "dropping a file: URI database is not supported");
-    for (const char *suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(target.filename + suffix);
+    if (!target.file) return PD_OK;  // in memory: gone with its last connection
+    for (const char *suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::filesystem::path path = *target.file;
+      path += suffix;
+      std::error_code failure;
+      std::filesystem::remove(path, failure);
+      if (failure) return fail(error, PD_ERROR, "cannot delete " + path.string() + ": " + failure.message());
+    }
     return PD_OK;
   });
 }
@@ -141,11 +173,33 @@ pd_status rollback(pd_session *session, pd_error *error) {
 }
 
 pd_status execute(pd_session *session, const char *sql, pd_error *error) {
-  return run(error, [&] { return execute_sql(session, sql, error); });
+  return run(error, [&] {
+    if (session == nullptr || sql == nullptr) return fail(error, PD_MISUSE, "xExecute needs a session and SQL");
+    return execute_sql(session, sql, error);
+  });
+}
+
+// True when `tail` holds another statement, which xPrepare would otherwise
+// drop without a word (comments, blanks and semicolons are fine).
+bool holds_another_statement(sqlite3 *connection, const char *tail, const char *end) {
+  while (tail < end) {
+    sqlite3_stmt *raw = nullptr;
+    const char *next = nullptr;
+    int result = sqlite3_prepare_v3(connection, tail, static_cast<int>(end - tail), 0, &raw, &next);
+    std::unique_ptr<sqlite3_stmt, StatementCloser> extra(raw);
+    if (result != SQLITE_OK || raw != nullptr) return true;
+    if (next == nullptr || next <= tail) return false;
+    tail = next;
+  }
+  return false;
 }
 
 pd_status prepare(pd_session *session, const char *sql, size_t size, pd_statement **statement, pd_error *error) {
   return run(error, [&]() -> pd_status {
+    if (session == nullptr || sql == nullptr || statement == nullptr) {
+      return fail(error, PD_MISUSE, "xPrepare needs a session, SQL and an output");
+    }
+    if (size > static_cast<size_t>(INT_MAX)) return fail(error, PD_INVALID, "the SQL text is too long for SQLite");
     sqlite3_stmt *raw = nullptr;
     const char *tail = nullptr;
     int result = sqlite3_prepare_v3(session->connection, sql, static_cast<int>(size), 0, &raw, &tail);
@@ -154,6 +208,9 @@ pd_status prepare(pd_session *session, const char *sql, size_t size, pd_statemen
     handle->handle.reset(raw);
     check(session->connection, result);
     if (raw == nullptr) return fail(error, PD_INVALID, "the SQL text holds no statement");
+    if (tail != nullptr && holds_another_statement(session->connection, tail, sql + size)) {
+      return fail(error, PD_INVALID, "xPrepare takes one statement; use xExecute for a script");
+    }
     *statement = handle.release();
     return PD_OK;
   });
@@ -162,17 +219,30 @@ pd_status prepare(pd_session *session, const char *sql, size_t size, pd_statemen
 void finalize(pd_statement *statement) { std::unique_ptr<pd_statement> owned(statement); }
 
 pd_status bind(pd_statement *statement, int index, const pd_value *value, pd_error *error) {
-  return run(error, [&] { return bind_value(statement, index, *value, error); });
+  return run(error, [&] {
+    if (statement == nullptr || value == nullptr) return fail(error, PD_MISUSE, "xBind needs a statement and a value");
+    return bind_value(statement, index, *value, error);
+  });
 }
 
 pd_status step_once(pd_statement *statement, pd_error *error) {
+  sqlite3 *connection = statement->session->connection;
+  if (!statement->executing) {
+    statement->executing = true;
+    statement->total_changes_at_start = sqlite3_total_changes(connection);
+  }
   int result = sqlite3_step(statement->handle.get());
   if (result == SQLITE_ROW) return PD_ROW;
+  statement->executing = false;
   if (result == SQLITE_DONE) {
-    statement->rows_affected = sqlite3_changes64(statement->session->connection);
+    // sqlite3_changes() keeps the count of the last INSERT, UPDATE or
+    // DELETE that completed, so a SELECT or DDL statement must not report it.
+    // (sqlite3_changes64 would need SQLite 3.37; prefectd supports 3.24.)
+    const bool changed = sqlite3_total_changes(connection) != statement->total_changes_at_start;
+    statement->rows_affected = changed ? sqlite3_changes(connection) : 0;
     return PD_DONE;
   }
-  sqlite3 *connection = statement->session->connection;
+  statement->rows_affected = 0;
   return fail(error, status_for(result), sqlite3_errmsg(connection), std::to_string(sqlite3_extended_errcode(connection)));
 }
 
@@ -182,16 +252,30 @@ pd_status step(pd_statement *statement, pd_error *error) {
 
 pd_status reset(pd_statement *statement, pd_error *error) {
   return run(error, [&]() -> pd_status {
-    int result = sqlite3_reset(statement->handle.get());
-    if (result == SQLITE_OK) return PD_OK;
-    return fail(error, status_for(result), sqlite3_errmsg(statement->session->connection), std::to_string(result));
+    statement->executing = false;
+    // sqlite3_reset repeats the error of the last step, which the host has
+    // already been told about; the statement is reset all the same.
+    sqlite3_reset(statement->handle.get());
+    return PD_OK;
   });
 }
 
 int column_count(pd_statement *statement) { return sqlite3_column_count(statement->handle.get()); }
 
 const char *column_name(pd_statement *statement, int column) {
-  return sqlite3_column_name(statement->handle.get(), column);
+  if (statement == nullptr || column < 0 || column >= sqlite3_column_count(statement->handle.get())) return nullptr;
+  auto &names = statement->column_names;
+  try {
+    if (names.size() <= static_cast<size_t>(column)) names.resize(static_cast<size_t>(column) + 1);
+    if (!names[column]) {
+      const char *name = sqlite3_column_name(statement->handle.get(), column);
+      if (name == nullptr) return nullptr;  // out of memory inside SQLite
+      names[column] = std::make_unique<std::string>(name);
+    }
+  } catch (...) {
+    return nullptr;
+  }
+  return names[column]->c_str();
 }
 
 pd_status column(pd_statement *statement, int index, pd_type type, pd_value *value, pd_error *error) {

@@ -30,13 +30,30 @@ void check(sqlite3 *connection, int result_code) {
 }
 
 pd_status report(pd_error *error, const SqliteError &failure) {
-  return backend::fail(error, failure.status(), failure.what(), std::to_string(failure.result_code()));
+  // Failures of the plugin's own making (a pool timeout) carry no SQLite code.
+  const int code = failure.result_code();
+  return backend::fail(error, failure.status(), failure.what(), code != SQLITE_OK ? std::to_string(code) : "");
+}
+
+void check_library() {
+  // The oldest SQLite with ON CONFLICT upserts, which Prefect requires.
+  constexpr int kMinimumVersion = 3024000;
+  if (sqlite3_libversion_number() < kMinimumVersion) {
+    throw SqliteError(PD_INVALID, SQLITE_ERROR,
+                      "SQLite " + std::string(sqlite3_libversion()) +
+                          " is too old: prefectd needs 3.24.0 or newer (upserts use ON CONFLICT)");
+  }
+  // Connections move between threads (one at a time), which a library built
+  // with SQLITE_THREADSAFE=0 does not allow.
+  if (sqlite3_threadsafe() == 0) {
+    throw SqliteError(PD_INVALID, SQLITE_ERROR, "the SQLite library was built without thread support (SQLITE_THREADSAFE=0)");
+  }
 }
 
 Connection open_connection(const SqliteTarget &target) {
   sqlite3 *raw = nullptr;
-  // One thread at a time uses a connection (the pool hands it out), so
-  // SQLite's own per-connection mutex is not needed.
+  // A connection is used by one thread at a time (the pool hands it out),
+  // so SQLite's own per-connection mutex is not needed.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (target.uri) flags |= SQLITE_OPEN_URI;
   int result = sqlite3_open_v2(target.filename.c_str(), &raw, flags, nullptr);
@@ -44,22 +61,28 @@ Connection open_connection(const SqliteTarget &target) {
   if (result != SQLITE_OK) {
     std::string message = "cannot open SQLite database " + target.filename + ": " +
                           (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(result));
-    throw SqliteError(PD_UNAVAILABLE, result, message);
+    throw SqliteError(status_for(result), result, message);
   }
   sqlite3_extended_result_codes(connection.get(), 1);
-  // Prefect's PRAGMAs, on every connection; a shorter busy wait in test
-  // mode so that deadlocked tests fail fast.
-  const bool testing = backend::boolean_setting("PREFECT_TESTING_UNIT_TEST_MODE", false);
+  // A shorter busy wait in test mode so that deadlocked tests fail fast.
+  const int busy_timeout_ms = backend::boolean_setting("PREFECT_TESTING_UNIT_TEST_MODE", false) ? 5000 : 60000;
+  // Wait before the PRAGMAs too: switching a file to WAL needs a lock that
+  // another process may hold for a moment (aiosqlite likewise waits its
+  // driver timeout from the moment it connects).
+  sqlite3_busy_timeout(connection.get(), busy_timeout_ms);
+  // Prefect's PRAGMAs, on every connection. An in-memory database answers
+  // journal_mode = WAL with "memory" rather than failing.
   const std::string pragmas =
       "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA legacy_alter_table = OFF; "
       "PRAGMA synchronous = NORMAL; PRAGMA cache_size = 20000; PRAGMA busy_timeout = " +
-      std::string(testing ? "5000" : "60000") + ";";
+      std::to_string(busy_timeout_ms) + ";";
   char *message = nullptr;
   result = sqlite3_exec(connection.get(), pragmas.c_str(), nullptr, nullptr, &message);
   std::unique_ptr<char, decltype(&sqlite3_free)> owned_message(message, sqlite3_free);
   if (result != SQLITE_OK) {
     throw SqliteError(status_for(result), result,
-                      "setting PRAGMAs failed: " + std::string(message != nullptr ? message : sqlite3_errstr(result)));
+                      "setting PRAGMAs on SQLite database " + target.filename + " failed: " +
+                          std::string(message != nullptr ? message : sqlite3_errstr(result)));
   }
   return connection;
 }

@@ -39,10 +39,11 @@ void check(sqlite3 *connection, int result_code);
 // Fills `error` from a SqliteError.
 pd_status report(pd_error *error, const SqliteError &failure);
 
+// Throws SqliteError(PD_INVALID) unless the SQLite library loaded at run
+// time can serve prefectd: new enough and built thread-safe.
+void check_library();
+
 // Opens `target` and applies Prefect's per-connection PRAGMAs.
 Connection open_connection(const SqliteTarget &target);
-
-// The oldest SQLite with ON CONFLICT upserts, which Prefect requires.
-inline constexpr int kMinimumSqliteVersion = 3024000;
 
 }  // namespace prefectd::sqlite

@@ -1,32 +1,41 @@
 #include "connection_pool.h"
 
+#include "host_services.h"
+
+#include <algorithm>
+
 namespace prefectd::sqlite {
 
-ConnectionPool::ConnectionPool(SqliteTarget target, size_t steady_size, size_t max_connections,
-                               std::chrono::milliseconds checkout_timeout)
-    : target_(std::move(target)),
-      steady_size_(steady_size),
-      max_connections_(target_.in_memory ? 1 : std::max<size_t>(1, max_connections)),
-      checkout_timeout_(checkout_timeout) {
+ConnectionPool::ConnectionPool(SqliteTarget target, PoolLimits limits)
+    : target_(std::move(target)), limits_(limits) {
   if (target_.in_memory) {
-    // Opened now and never closed: the data lives in this connection.
+    // Opened now and never closed before the pool: the data lives in this
+    // one connection, and sessions take turns on it (Prefect likewise gives
+    // ":memory:" a pool of exactly one connection that is never recycled).
+    max_open_ = 1;
     all_.push_back(open_connection(target_));
     idle_.push_back(all_.back().get());
+  } else if (limits_.max_overflow) {
+    max_open_ = std::max<size_t>(1, limits_.steady_size + *limits_.max_overflow);
   }
+  // Returning a connection must not fail for want of memory, or its slot
+  // would be lost; a bounded pool reserves every slot up front.
+  if (max_open_ && *max_open_ <= 1024) idle_.reserve(*max_open_);
 }
+
+bool ConnectionPool::at_capacity() const { return max_open_ && all_.size() + opening_ >= *max_open_; }
 
 sqlite3 *ConnectionPool::acquire() {
   std::unique_lock lock(mutex_);
-  const auto deadline = std::chrono::steady_clock::now() + checkout_timeout_;
+  const auto deadline = std::chrono::steady_clock::now() + limits_.checkout_timeout;
   ++waiting_;
-  while (idle_.empty() && all_.size() + opening_ >= max_connections_) {
-    if (returned_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-        all_.size() + opening_ >= max_connections_) {
+  while (idle_.empty() && at_capacity()) {
+    if (returned_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && at_capacity()) {
       --waiting_;
-      throw SqliteError(PD_BUSY, SQLITE_BUSY,
+      throw SqliteError(PD_BUSY, SQLITE_OK,
                         "no SQLite connection became free within the pool timeout (" +
-                            std::to_string(checkout_timeout_.count()) + " ms); all " +
-                            std::to_string(max_connections_) + " are in use");
+                            std::to_string(limits_.checkout_timeout.count()) + " ms); all " +
+                            std::to_string(*max_open_) + " are in use");
     }
   }
   --waiting_;
@@ -35,6 +44,8 @@ sqlite3 *ConnectionPool::acquire() {
     idle_.pop_back();
     return connection;
   }
+  // Opening touches the file system (and may wait on the WAL switch), so it
+  // happens outside the lock; opening_ keeps the slot reserved meanwhile.
   ++opening_;
   lock.unlock();
   Connection opened;
@@ -43,6 +54,7 @@ sqlite3 *ConnectionPool::acquire() {
   } catch (...) {
     lock.lock();
     --opening_;
+    lock.unlock();
     returned_.notify_one();
     throw;
   }
@@ -52,19 +64,37 @@ sqlite3 *ConnectionPool::acquire() {
   return all_.back().get();
 }
 
+Connection ConnectionPool::forget(sqlite3 *connection) {
+  auto found = std::find_if(all_.begin(), all_.end(), [&](const Connection &c) { return c.get() == connection; });
+  if (found == all_.end()) return nullptr;
+  Connection owned = std::move(*found);
+  all_.erase(found);
+  return owned;
+}
+
 void ConnectionPool::release(sqlite3 *connection) {
   if (sqlite3_get_autocommit(connection) == 0) sqlite3_exec(connection, "ROLLBACK", nullptr, nullptr, nullptr);
+  // A connection still inside a transaction would hold its locks for the
+  // next caller; a file database can afford to drop it instead.
+  const bool stuck = sqlite3_get_autocommit(connection) == 0;
+  if (stuck) backend::log(PD_LOG_WARNING, "a SQLite connection could not roll back its transaction on release");
+  Connection closing;
   {
     std::lock_guard lock(mutex_);
-    idle_.push_back(connection);
+    const bool surplus = limits_.steady_size != 0 && idle_.size() >= limits_.steady_size;
+    if (!target_.in_memory && (stuck || surplus)) {
+      closing = forget(connection);  // an overflow connection, closed as SQLAlchemy's QueuePool does
+    } else {
+      idle_.push_back(connection);
+    }
   }
   returned_.notify_one();
 }
 
 void ConnectionPool::stats(pd_pool_stats &out) {
   std::lock_guard lock(mutex_);
-  out.size = static_cast<int64_t>(steady_size_);
-  out.max_overflow = static_cast<int64_t>(max_connections_ > steady_size_ ? max_connections_ - steady_size_ : 0);
+  out.size = static_cast<int64_t>(target_.in_memory ? 1 : limits_.steady_size);
+  out.max_overflow = target_.in_memory ? 0 : limits_.max_overflow ? static_cast<int64_t>(*limits_.max_overflow) : -1;
   out.open = static_cast<int64_t>(all_.size());
   out.idle = static_cast<int64_t>(idle_.size());
   out.in_use = out.open - out.idle;

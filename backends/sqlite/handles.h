@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 struct pd_database {
   std::unique_ptr<prefectd::sqlite::ConnectionPool> pool;
@@ -23,6 +24,13 @@ struct pd_statement {
   pd_session *session;
   std::unique_ptr<sqlite3_stmt, StatementCloser> handle;
   int64_t rows_affected = 0;
-  // Holds converted column text (for example a UUID read from a BLOB) until the next read.
-  std::string scratch;
+  // sqlite3_total_changes() when the current execution began, to tell a
+  // statement that changed rows from one that merely left sqlite3_changes()
+  // as the previous statement set it.
+  int total_changes_at_start = 0;
+  bool executing = false;
+  // The ABI promises column names until finalize; SQLite's own may move
+  // when it re-prepares a statement after a schema change. Each name is
+  // allocated once so that growing the vector never moves its text.
+  std::vector<std::unique_ptr<std::string>> column_names;
 };

@@ -12,14 +12,31 @@ namespace {
 using backend::append;
 
 // strftime pattern producing Prefect's stored form: milliseconds padded to
-// six digits, as Prefect's own SQLite now() does.
+// six digits, as Prefect's own SQLite now() does. Every timestamp and
+// interval computed in SQL therefore has millisecond precision (SQLite's
+// date functions keep whole milliseconds); values bound from C++ keep
+// microseconds.
 constexpr std::string_view kTimestampFormat = "'%Y-%m-%d %H:%M:%f000'";
 
 std::string as_timestamp_text(std::string_view julian_day_expression) {
   return "strftime(" + std::string(kTimestampFormat) + ", " + std::string(julian_day_expression) + ")";
 }
 
+// A string literal holding `text`.
+std::string quoted(std::string_view text) {
+  std::string literal = "'";
+  for (char c : text) {
+    literal += c;
+    if (c == '\'') literal += c;
+  }
+  return literal + "'";
+}
+
 void append_list(pd_sink *out, const char *function, const char *const *expressions, size_t count) {
+  if (count == 0) {
+    append(out, "NULL");
+    return;
+  }
   if (count == 1) {
     append(out, "(");
     append(out, expressions[0]);
@@ -52,7 +69,7 @@ void json_build_object(const pd_sql_pair *pairs, size_t count, pd_sink *out) {
   append(out, "json_object(");
   for (size_t i = 0; i < count; ++i) {
     if (i > 0) append(out, ", ");
-    append(out, "'" + std::string(pairs[i].key) + "', " + pairs[i].sql);
+    append(out, quoted(pairs[i].key) + ", " + pairs[i].sql);
   }
   append(out, ")");
 }
@@ -62,7 +79,7 @@ void json_aggregate(const char *expression, pd_sink *out) {
 }
 
 void json_extract_text(const char *expression, const char *key, pd_sink *out) {
-  append(out, "json_extract(" + std::string(expression) + ", '$." + key + "')");
+  append(out, "json_extract(" + std::string(expression) + ", " + quoted("$." + std::string(key)) + ")");
 }
 
 // Every distinct needle is among the array's elements (database.md §3).
@@ -93,7 +110,8 @@ void ilike(const char *expression, const char *pattern, pd_sink *out) {
   append(out, "(lower(" + std::string(expression) + ") LIKE lower(" + pattern + "))");
 }
 
-// Intervals are stored as the epoch plus the duration.
+// Intervals are stored as the epoch plus the duration, so their seconds are
+// the julian day distance from the epoch (julian day 2440587.5).
 void interval_seconds(const char *interval, pd_sink *out) {
   append(out, "((julianday(" + std::string(interval) + ") - 2440587.5) * 86400.0)");
 }
@@ -112,19 +130,9 @@ void timestamp_diff_seconds(const char *end, const char *start, pd_sink *out) {
 
 void timestamp_intervals(const char *start, const char *end, const char *interval_seconds_expression, pd_sink *out) {
   const char *text = backend::find_embedded_sql("queries/timestamp_intervals.sql");
-  std::string sql;
-  if (text != nullptr) {
-    sql = text;
-  } else {
-    // Used until the dialect ships its template; same columns and cap.
-    sql = "WITH RECURSIVE intervals(interval_start, interval_end, counter) AS ("
-          " SELECT " + as_timestamp_text("julianday({start})") + ", " +
-          as_timestamp_text("julianday({start}) + ({interval_seconds}) / 86400.0") + ", 1"
-          " UNION ALL SELECT interval_end, " +
-          as_timestamp_text("julianday(interval_end) + ({interval_seconds}) / 86400.0") +
-          ", counter + 1 FROM intervals WHERE counter < 500 AND interval_end < {end})"
-          " SELECT interval_start, interval_end FROM intervals WHERE interval_start < {end}";
-  }
+  // The template is compiled in; a build without it gets SQL that fails
+  // with a name saying what is missing rather than an empty result.
+  std::string sql = text != nullptr ? text : "SELECT * FROM missing_template_queries_timestamp_intervals_sql";
   while (!sql.empty() && (sql.back() == '\n' || sql.back() == ';' || sql.back() == ' ')) sql.pop_back();
   sql = replaced(std::move(sql), "{start}", start);
   sql = replaced(std::move(sql), "{end}", end);

@@ -90,7 +90,10 @@ pd_status read_column(pd_statement *statement, int column, pd_type type, pd_valu
       }
       if (stored == SQLITE_FLOAT) {
         double real = sqlite3_column_double(handle, column);
-        if (std::trunc(real) != real) return unconvertible(statement, column, "integer", error);
+        // 2^63 itself does not fit; every double below it that is whole does.
+        if (std::trunc(real) != real || real < -9223372036854775808.0 || real >= 9223372036854775808.0) {
+          return unconvertible(statement, column, "integer", error);
+        }
         value.as.int64 = static_cast<int64_t>(real);
         return PD_OK;
       } else {
@@ -133,7 +136,8 @@ pd_status read_column(pd_statement *statement, int column, pd_type type, pd_valu
     }
     case PD_TYPE_BLOB: {
       const void *bytes = sqlite3_column_blob(handle, column);
-      value.as.data.bytes = static_cast<const char *>(bytes);
+      // SQLite answers NULL for an empty blob; the host gets a valid pointer.
+      value.as.data.bytes = bytes != nullptr ? static_cast<const char *>(bytes) : "";
       value.as.data.size = static_cast<size_t>(sqlite3_column_bytes(handle, column));
       return PD_OK;
     }

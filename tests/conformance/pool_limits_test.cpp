@@ -40,7 +40,6 @@ TEST_P(PoolLimits, CheckoutBeyondSizePlusOverflowTimesOutAsBusy) {
 
 TEST_P(PoolLimits, OverflowConnectionsCloseOnReturn) {
   if (testing_support::unavailable(GetParam())) GTEST_SKIP() << GetParam() << " server not configured";
-  if (GetParam() == "sqlite") GTEST_SKIP() << "SQLite connections are cheap; the pool keeps what it opened";
   ScratchDatabase scratch(GetParam());
   auto database = scratch.open();
   {
