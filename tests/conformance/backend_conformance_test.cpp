@@ -12,20 +12,8 @@
 namespace prefectd {
 namespace {
 
-using testing_support::ScratchDatabase;
-
-class BackendConformance : public testing::TestWithParam<std::string> {
+class BackendConformance : public testing_support::BackendTest {
  protected:
-  void SetUp() override {
-    if (testing_support::unavailable(GetParam())) GTEST_SKIP() << GetParam() << " server not configured";
-    scratch_ = std::make_unique<ScratchDatabase>(GetParam());
-    database_ = scratch_->open();
-  }
-  void TearDown() override {
-    database_.reset();
-    scratch_.reset();
-  }
-
   std::string p(int index) const { return database_->queries().placeholder(index); }
   // A column type for timestamps and JSON that exists in both dialects' DDL.
   bool postgres() const { return GetParam() == "postgres"; }
@@ -46,9 +34,6 @@ class BackendConformance : public testing::TestWithParam<std::string> {
     EXPECT_TRUE(statement.step());
     return *statement.int64(0);
   }
-
-  std::unique_ptr<ScratchDatabase> scratch_;
-  std::unique_ptr<DatabaseInterface> database_;
 };
 
 TEST_P(BackendConformance, PingSucceedsOnAReachableDatabase) { EXPECT_NO_THROW(database_->ping()); }

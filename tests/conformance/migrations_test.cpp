@@ -9,27 +9,12 @@
 namespace prefectd {
 namespace {
 
-using testing_support::ScratchDatabase;
-
-class Migrations : public testing::TestWithParam<std::string> {
+class Migrations : public testing_support::BackendTest {
  protected:
-  void SetUp() override {
-    if (testing_support::unavailable(GetParam())) GTEST_SKIP() << GetParam() << " server not configured";
-    scratch_ = std::make_unique<ScratchDatabase>(GetParam());
-    database_ = scratch_->open();
-  }
-  void TearDown() override {
-    database_.reset();
-    scratch_.reset();
-  }
-
   std::string schema() {
     Session session = database_->session();
     return database_->describe_schema(session);
   }
-
-  std::unique_ptr<ScratchDatabase> scratch_;
-  std::unique_ptr<DatabaseInterface> database_;
 };
 
 TEST_P(Migrations, FirstRevisionIsPrefectsOwnHead) {

@@ -87,4 +87,15 @@ std::unique_ptr<DatabaseInterface> ScratchDatabase::open() const {
   return std::make_unique<DatabaseInterface>(backend_, DatabaseUrl::parse(url_));
 }
 
+void BackendTest::SetUp() {
+  if (unavailable(GetParam())) GTEST_SKIP() << GetParam() << " server not configured";
+  scratch_ = std::make_unique<ScratchDatabase>(GetParam());
+  database_ = scratch_->open();
+}
+
+void BackendTest::TearDown() {
+  database_.reset();  // close the pool before the database is dropped
+  scratch_.reset();
+}
+
 }  // namespace prefectd::testing_support

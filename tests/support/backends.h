@@ -49,4 +49,16 @@ class ScratchDatabase {
   std::shared_ptr<LoadedBackend> backend_;
 };
 
+// A test parameterised by backend name that owns an opened scratch
+// database; skipped (or failed, per the rules above) where the backend
+// cannot run.
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  std::unique_ptr<ScratchDatabase> scratch_;
+  std::unique_ptr<DatabaseInterface> database_;
+};
+
 }  // namespace prefectd::testing_support
