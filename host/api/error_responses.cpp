@@ -28,10 +28,6 @@ void throw_detail(int status, std::string_view message) {
   throw HttpError(status, std::move(response.body));
 }
 
-}  // namespace prefectd
-
-namespace prefectd {
-
 HttpResponse validation_error_response(const std::vector<ValidationIssue> &issues,
                                        const std::string &request_body_json) {
   std::string body = "{\"exception_message\":\"Invalid request received.\",\"exception_detail\":[";

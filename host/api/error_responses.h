@@ -23,10 +23,6 @@ HttpResponse integrity_conflict_response();
 // For handlers: throw the same answers.
 [[noreturn]] void throw_detail(int status, std::string_view message);
 
-}  // namespace prefectd
-
-namespace prefectd {
-
 // One pydantic-style entry of a 422's exception_detail.
 struct ValidationIssue {
   std::string type;                 // "missing", "uuid_parsing", ...
