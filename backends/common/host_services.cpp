@@ -18,7 +18,9 @@ std::string lowercase(std::string text) {
 
 }  // namespace
 
-void remember_host(const pd_host_services *host) { g_host = host; }
+void remember_host(const pd_host_services *host) {
+  g_host = host;
+}
 
 void log(pd_log_level level, const std::string &message) {
   const pd_host_services *host = g_host;

@@ -5,8 +5,7 @@
 
 namespace prefectd::backend {
 
-pd_status fail(pd_error *error, pd_status status, std::string_view message,
-               std::string_view native_code) {
+pd_status fail(pd_error *error, pd_status status, std::string_view message, std::string_view native_code) {
   if (error == nullptr) return status;
   error->status = status;
   size_t code_size = std::min(native_code.size(), sizeof(error->native_code) - 1);

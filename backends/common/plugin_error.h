@@ -13,8 +13,7 @@ namespace prefectd::backend {
 
 // Writes status, native code and message (truncated to fit) into `error`,
 // which may be null. Returns `status` so callers can `return fail(...)`.
-pd_status fail(pd_error *error, pd_status status, std::string_view message,
-               std::string_view native_code = {});
+pd_status fail(pd_error *error, pd_status status, std::string_view message, std::string_view native_code = {});
 
 // Runs `body` (returning pd_status) and converts any escaping exception into
 // PD_NOMEM or PD_ERROR with its message.

@@ -74,19 +74,17 @@ std::string format_timestamp_micros(int64_t micros) {
   const CivilDate date = civil_from_days(days);
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u %02lld:%02lld:%02lld.%06lld",
-                static_cast<long long>(date.year), date.month, date.day,
-                static_cast<long long>(second_of_day / 3600),
-                static_cast<long long>(second_of_day / 60 % 60),
-                static_cast<long long>(second_of_day % 60), static_cast<long long>(fraction));
+                static_cast<long long>(date.year), date.month, date.day, static_cast<long long>(second_of_day / 3600),
+                static_cast<long long>(second_of_day / 60 % 60), static_cast<long long>(second_of_day % 60),
+                static_cast<long long>(fraction));
   return buffer;
 }
 
 std::optional<int64_t> parse_timestamp_micros(std::string_view text) {
   size_t pos = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!read_fixed(text, pos, 4, year) || !expect(text, pos, '-') ||
-      !read_fixed(text, pos, 2, month) || !expect(text, pos, '-') ||
-      !read_fixed(text, pos, 2, day)) {
+  if (!read_fixed(text, pos, 4, year) || !expect(text, pos, '-') || !read_fixed(text, pos, 2, month) ||
+      !expect(text, pos, '-') || !read_fixed(text, pos, 2, day)) {
     return std::nullopt;
   }
   if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
@@ -95,8 +93,7 @@ std::optional<int64_t> parse_timestamp_micros(std::string_view text) {
   if (pos < text.size()) {
     if (text[pos] != ' ' && text[pos] != 'T' && text[pos] != 't') return std::nullopt;
     ++pos;
-    if (!read_fixed(text, pos, 2, hour) || !expect(text, pos, ':') ||
-        !read_fixed(text, pos, 2, minute)) {
+    if (!read_fixed(text, pos, 2, hour) || !expect(text, pos, ':') || !read_fixed(text, pos, 2, minute)) {
       return std::nullopt;
     }
     if (expect(text, pos, ':') && !read_fixed(text, pos, 2, second)) return std::nullopt;

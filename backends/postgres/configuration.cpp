@@ -47,8 +47,8 @@ pd_status open_database(const pd_database_url *url, pd_database **database, pd_e
     auto opened = std::make_unique<pd_database>();
     const PoolLimits limits = PoolLimits::from_settings();
     backend::log(PD_LOG_DEBUG, "PostgreSQL backend opened for " + parameters.target() + " (pool " +
-                          std::to_string(limits.size) + " + " + std::to_string(limits.max_overflow) +
-                          " overflow); connecting on first use");
+                                   std::to_string(limits.size) + " + " + std::to_string(limits.max_overflow) +
+                                   " overflow); connecting on first use");
     opened->pool = std::make_unique<ConnectionPool>(std::move(parameters), limits);
     *database = opened.release();
     return PD_OK;
@@ -59,7 +59,9 @@ void close_database(pd_database *database) {
   guarded_void("closing the PostgreSQL database", [&] { std::unique_ptr<pd_database> owned(database); });
 }
 
-int is_in_memory(pd_database *) noexcept { return 0; }
+int is_in_memory(pd_database *) noexcept {
+  return 0;
+}
 
 pd_status ping_database(pd_database *database, pd_error *error) {
   return guarded(error, [&] {
@@ -230,7 +232,9 @@ pd_status column(pd_statement *statement, int column_index, pd_type type, pd_val
   });
 }
 
-int64_t rows_affected(pd_statement *statement) noexcept { return statement != nullptr ? statement->rows_affected : 0; }
+int64_t rows_affected(pd_statement *statement) noexcept {
+  return statement != nullptr ? statement->rows_affected : 0;
+}
 
 }  // namespace
 

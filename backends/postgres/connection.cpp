@@ -17,14 +17,15 @@ pd_status open_connection(const ConnectionParameters &parameters, PgConnection &
   if (PQstatus(connection.get()) != CONNECTION_OK) {
     // libpq's own text names the server and the cause (refused, timeout,
     // authentication failed); it never repeats the password.
-    return backend::fail(error, PD_UNAVAILABLE,
-                         "cannot connect to PostgreSQL at " + parameters.target() + ": " +
-                             one_line(PQerrorMessage(connection.get())));
+    return backend::fail(
+        error, PD_UNAVAILABLE,
+        "cannot connect to PostgreSQL at " + parameters.target() + ": " + one_line(PQerrorMessage(connection.get())));
   }
   // Notices (for example "relation already exists, skipping") would go to
   // stderr by default; the host's log is the place for them, and they are
   // not worth a line each, so drop them.
-  PQsetNoticeProcessor(connection.get(), [](void *, const char *) {}, nullptr);
+  PQsetNoticeProcessor(
+      connection.get(), [](void *, const char *) {}, nullptr);
   out = std::move(connection);
   return PD_OK;
 }

@@ -50,7 +50,9 @@ int64_t ConnectionPool::capacity() const {
   return limits_.size + limits_.max_overflow;
 }
 
-bool ConnectionPool::slot_available() const { return open_ < capacity(); }
+bool ConnectionPool::slot_available() const {
+  return open_ < capacity();
+}
 
 pd_status ConnectionPool::acquire(PooledConnection &out, pd_error *error,
                                   std::optional<std::chrono::milliseconds> wait) {
@@ -94,7 +96,7 @@ pd_status ConnectionPool::acquire(PooledConnection &out, pd_error *error,
         backend::log(PD_LOG_DEBUG, "replacing a pooled PostgreSQL connection opened before a failed pre-ping");
       } else {
         backend::log(PD_LOG_INFO, "a pooled PostgreSQL connection to " + parameters_.target() +
-                             " failed its pre-ping; reconnecting");
+                                      " failed its pre-ping; reconnecting");
       }
       std::lock_guard lock(mutex_);
       ++reconnects_;

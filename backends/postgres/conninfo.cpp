@@ -32,9 +32,13 @@ constexpr const char *kTlsCheckHostname = "PREFECT_SERVER_DATABASE_SQLALCHEMY_CO
 // mean nothing to libpq (we never create server-side prepared statements, so
 // the statement caches they size do not exist here) and are accepted so that
 // a URL written for Python Prefect works unchanged.
-constexpr std::array<std::string_view, 7> kDriverOnlyOptions = {
-    "prepared_statement_cache_size", "statement_cache_size", "max_cached_statement_lifetime",
-    "max_cacheable_statement_size", "prepared_statement_name_func", "command_timeout", "async_fallback"};
+constexpr std::array<std::string_view, 7> kDriverOnlyOptions = {"prepared_statement_cache_size",
+                                                                "statement_cache_size",
+                                                                "max_cached_statement_lifetime",
+                                                                "max_cacheable_statement_size",
+                                                                "prepared_statement_name_func",
+                                                                "command_timeout",
+                                                                "async_fallback"};
 
 // libpq's own keywords, asked of the linked libpq so that newer keywords pass
 // through without a code change.
@@ -68,7 +72,7 @@ std::string server_setting(std::string_view name, std::string_view value) {
 
 // asyncpg's `ssl` URL option takes sslmode names, or true/false.
 std::optional<std::string> sslmode_from_asyncpg_ssl(std::string_view value) {
-  static constexpr std::array<std::string_view, 6> kModes = {"disable", "allow", "prefer",
+  static constexpr std::array<std::string_view, 6> kModes = {"disable", "allow",     "prefer",
                                                              "require", "verify-ca", "verify-full"};
   if (std::find(kModes.begin(), kModes.end(), value) != kModes.end()) return std::string(value);
   if (value == "true" || value == "1") return "require";

@@ -99,14 +99,22 @@ std::optional<int64_t> parse_iso8601(std::string_view text) {
     if (!cursor.number(1, probe)) return std::nullopt;
     const char unit = cursor.peek();
     int64_t unit_micros = 0;
-    if (!in_time && unit == 'Y') unit_micros = kMicrosPerYear;
-    else if (!in_time && unit == 'M') unit_micros = kMicrosPerMonth;
-    else if (!in_time && unit == 'W') unit_micros = 7 * kMicrosPerDay;
-    else if (!in_time && unit == 'D') unit_micros = kMicrosPerDay;
-    else if (in_time && unit == 'H') unit_micros = kMicrosPerHour;
-    else if (in_time && unit == 'M') unit_micros = kMicrosPerMinute;
-    else if (in_time && unit == 'S') unit_micros = kMicrosPerSecond;
-    else return std::nullopt;
+    if (!in_time && unit == 'Y')
+      unit_micros = kMicrosPerYear;
+    else if (!in_time && unit == 'M')
+      unit_micros = kMicrosPerMonth;
+    else if (!in_time && unit == 'W')
+      unit_micros = 7 * kMicrosPerDay;
+    else if (!in_time && unit == 'D')
+      unit_micros = kMicrosPerDay;
+    else if (in_time && unit == 'H')
+      unit_micros = kMicrosPerHour;
+    else if (in_time && unit == 'M')
+      unit_micros = kMicrosPerMinute;
+    else if (in_time && unit == 'S')
+      unit_micros = kMicrosPerSecond;
+    else
+      return std::nullopt;
     cursor.pos = start;
     Wide micros = 0;
     if (!cursor.number(unit_micros, micros) || !total.add(micros)) return std::nullopt;
@@ -134,8 +142,7 @@ std::optional<int64_t> parse_postgres_style(std::string_view text) {
       const bool negative = cursor.peek() == '-';
       if (negative || cursor.peek() == '+') ++cursor.pos;
       Wide hours = 0, minutes = 0, seconds = 0;
-      if (!cursor.number(kMicrosPerHour, hours) || !cursor.accept(':') ||
-          !cursor.number(kMicrosPerMinute, minutes)) {
+      if (!cursor.number(kMicrosPerHour, hours) || !cursor.accept(':') || !cursor.number(kMicrosPerMinute, minutes)) {
         return std::nullopt;
       }
       if (cursor.accept(':') && !cursor.number(kMicrosPerSecond, seconds)) return std::nullopt;
@@ -149,10 +156,14 @@ std::optional<int64_t> parse_postgres_style(std::string_view text) {
     while (cursor.peek() >= 'a' && cursor.peek() <= 'z') ++cursor.pos;
     const std::string_view unit = text.substr(unit_start, cursor.pos - unit_start);
     int64_t unit_micros = 0;
-    if (unit == "year" || unit == "years") unit_micros = kMicrosPerYear;
-    else if (unit == "mon" || unit == "mons") unit_micros = kMicrosPerMonth;
-    else if (unit == "day" || unit == "days") unit_micros = kMicrosPerDay;
-    else return std::nullopt;
+    if (unit == "year" || unit == "years")
+      unit_micros = kMicrosPerYear;
+    else if (unit == "mon" || unit == "mons")
+      unit_micros = kMicrosPerMonth;
+    else if (unit == "day" || unit == "days")
+      unit_micros = kMicrosPerDay;
+    else
+      return std::nullopt;
     cursor.pos = start;
     Wide micros = 0;
     if (!cursor.number(unit_micros, micros) || !total.add(micros)) return std::nullopt;

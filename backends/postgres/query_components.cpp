@@ -32,13 +32,19 @@ void append_list(const char *const *items, size_t count, pd_sink *out) {
   }
 }
 
-void placeholder(int index, pd_sink *out) { append(out, "$" + std::to_string(index)); }
+void placeholder(int index, pd_sink *out) {
+  append(out, "$" + std::to_string(index));
+}
 
 // libpq returns every value, json and jsonb included, as text; the host
 // parses JSON columns and expressions itself.
-int json_results_are_text() { return 1; }
+int json_results_are_text() {
+  return 1;
+}
 
-void now(pd_sink *out) { append(out, "now()"); }
+void now(pd_sink *out) {
+  append(out, "now()");
+}
 
 void json_build_object(const pd_sql_pair *pairs, size_t count, pd_sink *out) {
   append(out, "jsonb_build_object(");
@@ -211,7 +217,9 @@ void update_from(const char *table, const pd_sql_pair *assignments, size_t count
   append(out, condition);
 }
 
-void for_update(int skip_locked, pd_sink *out) { append(out, skip_locked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE"); }
+void for_update(int skip_locked, pd_sink *out) {
+  append(out, skip_locked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE");
+}
 
 pd_status query_template(pd_query_template query, pd_sink *out) {
   return guarded(nullptr, [&] {

@@ -27,8 +27,8 @@ void release_session(pd_session *session) {
         break;
       case PQTRANS_INTRANS:
       case PQTRANS_INERROR:
-        reusable = run_command(connection, "ROLLBACK", nullptr) == PD_OK &&
-                   PQtransactionStatus(connection) == PQTRANS_IDLE;
+        reusable =
+            run_command(connection, "ROLLBACK", nullptr) == PD_OK && PQtransactionStatus(connection) == PQTRANS_IDLE;
         break;
       default:  // a command still running, or the state is unknown
         reusable = false;

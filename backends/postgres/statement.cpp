@@ -47,8 +47,8 @@ pd_status execute(pd_statement &statement, pd_error *error) {
     formats[i] = parameter.format;
   }
   PGconn *connection = statement.session->connection();
-  PgResult result(PQexecParams(connection, statement.sql.c_str(), static_cast<int>(count), types.data(),
-                               values.data(), lengths.data(), formats.data(), /*resultFormat=*/0));
+  PgResult result(PQexecParams(connection, statement.sql.c_str(), static_cast<int>(count), types.data(), values.data(),
+                               lengths.data(), formats.data(), /*resultFormat=*/0));
   pd_status status = check_result(connection, result.get(), error);
   note_connection_state(*statement.session);
   statement.executed = true;
@@ -95,7 +95,8 @@ pd_status step_statement(pd_statement &statement, pd_error *error) {
   if (!statement.executed) {
     if (pd_status status = execute(statement, error); status != PD_OK) return status;
   }
-  if (statement.result == nullptr) return fail(error, PD_MISUSE, "the statement failed; reset it before stepping again");
+  if (statement.result == nullptr)
+    return fail(error, PD_MISUSE, "the statement failed; reset it before stepping again");
   if (statement.row < PQntuples(statement.result.get())) ++statement.row;
   return statement.row < PQntuples(statement.result.get()) ? PD_ROW : PD_DONE;
 }

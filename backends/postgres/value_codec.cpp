@@ -30,16 +30,26 @@ constexpr Oid kUuidOid = 2950;
 
 const char *type_name(pd_type type) {
   switch (type) {
-    case PD_TYPE_NULL: return "NULL";
-    case PD_TYPE_INT64: return "INT64";
-    case PD_TYPE_DOUBLE: return "DOUBLE";
-    case PD_TYPE_TEXT: return "TEXT";
-    case PD_TYPE_BLOB: return "BLOB";
-    case PD_TYPE_BOOL: return "BOOL";
-    case PD_TYPE_UUID: return "UUID";
-    case PD_TYPE_TIMESTAMP: return "TIMESTAMP";
-    case PD_TYPE_JSON: return "JSON";
-    case PD_TYPE_INTERVAL: return "INTERVAL";
+    case PD_TYPE_NULL:
+      return "NULL";
+    case PD_TYPE_INT64:
+      return "INT64";
+    case PD_TYPE_DOUBLE:
+      return "DOUBLE";
+    case PD_TYPE_TEXT:
+      return "TEXT";
+    case PD_TYPE_BLOB:
+      return "BLOB";
+    case PD_TYPE_BOOL:
+      return "BOOL";
+    case PD_TYPE_UUID:
+      return "UUID";
+    case PD_TYPE_TIMESTAMP:
+      return "TIMESTAMP";
+    case PD_TYPE_JSON:
+      return "JSON";
+    case PD_TYPE_INTERVAL:
+      return "INTERVAL";
   }
   return "unknown";
 }
@@ -194,8 +204,7 @@ pd_status decode_column(const PGresult *result, int row, int column, pd_type typ
         return PD_OK;
       }
       size_t length = 0;
-      PgMemory<unsigned char> unescaped(
-          PQunescapeBytea(reinterpret_cast<const unsigned char *>(bytes), &length));
+      PgMemory<unsigned char> unescaped(PQunescapeBytea(reinterpret_cast<const unsigned char *>(bytes), &length));
       if (unescaped == nullptr) return fail(error, PD_NOMEM, "out of memory unescaping a bytea column");
       set_data(value, type, reinterpret_cast<const char *>(unescaped.get()), length);
       scratch.unescaped_blobs.push_back(std::move(unescaped));

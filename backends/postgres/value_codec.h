@@ -15,9 +15,9 @@ namespace prefectd::postgres {
 // One bound parameter as PQexecParams takes it.
 struct EncodedParameter {
   bool is_null = true;
-  Oid type = 0;         // 0: unknown, the server infers it from the context
-  int format = 0;       // 0 text, 1 binary (bytea only)
-  std::string bytes;    // text (NUL-terminated by std::string) or binary
+  Oid type = 0;       // 0: unknown, the server infers it from the context
+  int format = 0;     // 0 text, 1 binary (bytea only)
+  std::string bytes;  // text (NUL-terminated by std::string) or binary
 };
 
 // Encodes `value` for parameter `index` (1-based, for messages).

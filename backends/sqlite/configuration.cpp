@@ -80,11 +80,14 @@ void close_database(pd_database *database) {
   std::unique_ptr<pd_database> owned(database);
 }
 
-int is_in_memory(pd_database *database) { return database->pool->target().in_memory ? 1 : 0; }
+int is_in_memory(pd_database *database) {
+  return database->pool->target().in_memory ? 1 : 0;
+}
 
 pd_status acquire(pd_database *database, pd_session **session, pd_error *error) {
   return run(error, [&]() -> pd_status {
-    if (database == nullptr || session == nullptr) return fail(error, PD_MISUSE, "xAcquire needs a database and an output");
+    if (database == nullptr || session == nullptr)
+      return fail(error, PD_MISUSE, "xAcquire needs a database and an output");
     sqlite3 *connection = database->pool->acquire();
     *session = std::make_unique<pd_session>(pd_session{database, connection}).release();
     return PD_OK;
@@ -216,7 +219,9 @@ pd_status prepare(pd_session *session, const char *sql, size_t size, pd_statemen
   });
 }
 
-void finalize(pd_statement *statement) { std::unique_ptr<pd_statement> owned(statement); }
+void finalize(pd_statement *statement) {
+  std::unique_ptr<pd_statement> owned(statement);
+}
 
 pd_status bind(pd_statement *statement, int index, const pd_value *value, pd_error *error) {
   return run(error, [&] {
@@ -243,7 +248,8 @@ pd_status step_once(pd_statement *statement, pd_error *error) {
     return PD_DONE;
   }
   statement->rows_affected = 0;
-  return fail(error, status_for(result), sqlite3_errmsg(connection), std::to_string(sqlite3_extended_errcode(connection)));
+  return fail(error, status_for(result), sqlite3_errmsg(connection),
+              std::to_string(sqlite3_extended_errcode(connection)));
 }
 
 pd_status step(pd_statement *statement, pd_error *error) {
@@ -260,7 +266,9 @@ pd_status reset(pd_statement *statement, pd_error *error) {
   });
 }
 
-int column_count(pd_statement *statement) { return sqlite3_column_count(statement->handle.get()); }
+int column_count(pd_statement *statement) {
+  return sqlite3_column_count(statement->handle.get());
+}
 
 const char *column_name(pd_statement *statement, int column) {
   if (statement == nullptr || column < 0 || column >= sqlite3_column_count(statement->handle.get())) return nullptr;
@@ -282,7 +290,9 @@ pd_status column(pd_statement *statement, int index, pd_type type, pd_value *val
   return run(error, [&] { return read_column(statement, index, type, *value, error); });
 }
 
-int64_t rows_affected(pd_statement *statement) { return statement->rows_affected; }
+int64_t rows_affected(pd_statement *statement) {
+  return statement->rows_affected;
+}
 
 }  // namespace
 

@@ -7,19 +7,30 @@ namespace prefectd::sqlite {
 
 pd_status status_for(int result_code) {
   switch (result_code & 0xff) {
-    case SQLITE_OK: return PD_OK;
-    case SQLITE_ROW: return PD_ROW;
-    case SQLITE_DONE: return PD_DONE;
+    case SQLITE_OK:
+      return PD_OK;
+    case SQLITE_ROW:
+      return PD_ROW;
+    case SQLITE_DONE:
+      return PD_DONE;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return PD_BUSY;
-    case SQLITE_CONSTRAINT: return PD_CONSTRAINT;
-    case SQLITE_NOMEM: return PD_NOMEM;
-    case SQLITE_INTERRUPT: return PD_TIMEOUT;
-    case SQLITE_CANTOPEN: return PD_UNAVAILABLE;
-    case SQLITE_MISUSE: return PD_MISUSE;
+    case SQLITE_LOCKED:
+      return PD_BUSY;
+    case SQLITE_CONSTRAINT:
+      return PD_CONSTRAINT;
+    case SQLITE_NOMEM:
+      return PD_NOMEM;
+    case SQLITE_INTERRUPT:
+      return PD_TIMEOUT;
+    case SQLITE_CANTOPEN:
+      return PD_UNAVAILABLE;
+    case SQLITE_MISUSE:
+      return PD_MISUSE;
     case SQLITE_RANGE:
-    case SQLITE_MISMATCH: return PD_INVALID;
-    default: return PD_ERROR;
+    case SQLITE_MISMATCH:
+      return PD_INVALID;
+    default:
+      return PD_ERROR;
   }
 }
 
@@ -46,7 +57,8 @@ void check_library() {
   // Connections move between threads (one at a time), which a library built
   // with SQLITE_THREADSAFE=0 does not allow.
   if (sqlite3_threadsafe() == 0) {
-    throw SqliteError(PD_INVALID, SQLITE_ERROR, "the SQLite library was built without thread support (SQLITE_THREADSAFE=0)");
+    throw SqliteError(PD_INVALID, SQLITE_ERROR,
+                      "the SQLite library was built without thread support (SQLITE_THREADSAFE=0)");
   }
 }
 
@@ -81,8 +93,8 @@ Connection open_connection(const SqliteTarget &target) {
   std::unique_ptr<char, decltype(&sqlite3_free)> owned_message(message, sqlite3_free);
   if (result != SQLITE_OK) {
     throw SqliteError(status_for(result), result,
-                      "setting PRAGMAs on SQLite database " + target.filename + " failed: " +
-                          std::string(message != nullptr ? message : sqlite3_errstr(result)));
+                      "setting PRAGMAs on SQLite database " + target.filename +
+                          " failed: " + std::string(message != nullptr ? message : sqlite3_errstr(result)));
   }
   return connection;
 }

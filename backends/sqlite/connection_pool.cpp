@@ -6,8 +6,7 @@
 
 namespace prefectd::sqlite {
 
-ConnectionPool::ConnectionPool(SqliteTarget target, PoolLimits limits)
-    : target_(std::move(target)), limits_(limits) {
+ConnectionPool::ConnectionPool(SqliteTarget target, PoolLimits limits) : target_(std::move(target)), limits_(limits) {
   if (target_.in_memory) {
     // Opened now and never closed before the pool: the data lives in this
     // one connection, and sessions take turns on it (Prefect likewise gives
@@ -23,7 +22,9 @@ ConnectionPool::ConnectionPool(SqliteTarget target, PoolLimits limits)
   if (max_open_ && *max_open_ <= 1024) idle_.reserve(*max_open_);
 }
 
-bool ConnectionPool::at_capacity() const { return max_open_ && all_.size() + opening_ >= *max_open_; }
+bool ConnectionPool::at_capacity() const {
+  return max_open_ && all_.size() + opening_ >= *max_open_;
+}
 
 sqlite3 *ConnectionPool::acquire() {
   std::unique_lock lock(mutex_);

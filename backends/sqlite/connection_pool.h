@@ -47,9 +47,9 @@ class ConnectionPool {
 
   std::mutex mutex_;
   std::condition_variable returned_;
-  std::vector<Connection> all_;   // every open connection
-  std::vector<sqlite3 *> idle_;   // back() is the most recently returned
-  size_t opening_ = 0;            // connections being opened outside the lock
+  std::vector<Connection> all_;  // every open connection
+  std::vector<sqlite3 *> idle_;  // back() is the most recently returned
+  size_t opening_ = 0;           // connections being opened outside the lock
   size_t waiting_ = 0;
 };
 

@@ -53,7 +53,8 @@ std::string quoted(const std::string &name) {
 
 pd_status describe_schema(pd_session *session, pd_sink *out, pd_error *error) {
   return backend::guarded(error, [&]() -> pd_status {
-    if (session == nullptr || out == nullptr) return fail(error, PD_MISUSE, "xDescribeSchema needs a session and a sink");
+    if (session == nullptr || out == nullptr)
+      return fail(error, PD_MISUSE, "xDescribeSchema needs a session and a sink");
     sqlite3 *connection = session->connection;
     // alembic_version belongs to the migration runner, not the schema.
     const std::string objects =
@@ -71,7 +72,8 @@ pd_status describe_schema(pd_session *session, pd_sink *out, pd_error *error) {
     if (status != PD_OK) return status;
     for (const std::string &table : tables) {
       append(out, "table " + table + "\n");
-      status = append_rows(connection, "SELECT * FROM pragma_table_info(" + quoted(table) + ") ORDER BY cid", out, error);
+      status =
+          append_rows(connection, "SELECT * FROM pragma_table_info(" + quoted(table) + ") ORDER BY cid", out, error);
       if (status != PD_OK) return status;
       status = append_rows(connection, "SELECT * FROM pragma_foreign_key_list(" + quoted(table) + ") ORDER BY id, seq",
                            out, error);

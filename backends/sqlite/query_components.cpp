@@ -59,11 +59,17 @@ std::string replaced(std::string text, std::string_view token, std::string_view 
   return text;
 }
 
-void placeholder(int index, pd_sink *out) { append(out, "?" + std::to_string(index)); }
+void placeholder(int index, pd_sink *out) {
+  append(out, "?" + std::to_string(index));
+}
 
-int json_results_are_text() { return 1; }
+int json_results_are_text() {
+  return 1;
+}
 
-void now(pd_sink *out) { append(out, as_timestamp_text("'now'")); }
+void now(pd_sink *out) {
+  append(out, as_timestamp_text("'now'"));
+}
 
 void json_build_object(const pd_sql_pair *pairs, size_t count, pd_sink *out) {
   append(out, "json_object(");
@@ -104,7 +110,9 @@ void greatest(const char *const *expressions, size_t count, pd_sink *out) {
   append_list(out, "max", expressions, count);
 }
 
-void least(const char *const *expressions, size_t count, pd_sink *out) { append_list(out, "min", expressions, count); }
+void least(const char *const *expressions, size_t count, pd_sink *out) {
+  append_list(out, "min", expressions, count);
+}
 
 void ilike(const char *expression, const char *pattern, pd_sink *out) {
   append(out, "(lower(" + std::string(expression) + ") LIKE lower(" + pattern + "))");
@@ -178,8 +186,12 @@ void for_update(int, pd_sink *) {}
 pd_status query_template(pd_query_template query, pd_sink *out) {
   const char *path = nullptr;
   switch (query) {
-    case PD_QUERY_SCHEDULED_FLOW_RUNS_FROM_WORK_POOLS: path = "queries/scheduled_flow_runs_from_work_pools.sql"; break;
-    case PD_QUERY_SCHEDULED_FLOW_RUNS_FROM_WORK_QUEUES: path = "queries/scheduled_flow_runs_from_work_queues.sql"; break;
+    case PD_QUERY_SCHEDULED_FLOW_RUNS_FROM_WORK_POOLS:
+      path = "queries/scheduled_flow_runs_from_work_pools.sql";
+      break;
+    case PD_QUERY_SCHEDULED_FLOW_RUNS_FROM_WORK_QUEUES:
+      path = "queries/scheduled_flow_runs_from_work_queues.sql";
+      break;
   }
   const char *text = path != nullptr ? backend::find_embedded_sql(path) : nullptr;
   if (text == nullptr) return PD_NOT_SUPPORTED;

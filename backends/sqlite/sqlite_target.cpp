@@ -69,8 +69,8 @@ SqliteTarget resolve_target(const pd_database_url &url) {
   if (database.starts_with("file:")) {
     const std::string path = uri_path(database);
     target.uri = true;
-    target.filename = "file:" + std::string(database.substr(5, database.size() - 5 - path.size())) +
-                      uri_encoded(path, "?#") + query;
+    target.filename =
+        "file:" + std::string(database.substr(5, database.size() - 5 - path.size())) + uri_encoded(path, "?#") + query;
     target.in_memory = memory_mode || path == ":memory:";
     if (!target.in_memory) {
       if (path.empty()) throw InvalidTarget("the sqlite file: URI " + database + " names no file");

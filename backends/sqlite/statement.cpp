@@ -20,10 +20,10 @@ pd_status bind_result(pd_statement *statement, int result, pd_error *error) {
 }
 
 pd_status bind_text(pd_statement *statement, int index, std::string_view text, pd_error *error) {
-  return bind_result(statement,
-                     sqlite3_bind_text64(statement->handle.get(), index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                         SQLITE_UTF8),
-                     error);
+  return bind_result(
+      statement,
+      sqlite3_bind_text64(statement->handle.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      error);
 }
 
 std::string_view column_text(sqlite3_stmt *statement, int column) {
@@ -122,9 +122,12 @@ pd_status read_column(pd_statement *statement, int column, pd_type type, pd_valu
         return PD_OK;
       } else {
         std::string_view text = column_text(handle, column);
-        if (text == "1" || text == "true") value.as.boolean = 1;
-        else if (text == "0" || text == "false") value.as.boolean = 0;
-        else return unconvertible(statement, column, "boolean", error);
+        if (text == "1" || text == "true")
+          value.as.boolean = 1;
+        else if (text == "0" || text == "false")
+          value.as.boolean = 0;
+        else
+          return unconvertible(statement, column, "boolean", error);
         return PD_OK;
       }
     case PD_TYPE_TEXT:

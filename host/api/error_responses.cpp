@@ -12,10 +12,18 @@ HttpResponse exception_message_response(int status, std::string_view message) {
   return {status, "{\"exception_message\":" + json_string(message) + "}"};
 }
 
-HttpResponse not_found_response() { return detail_response(404, "Not Found"); }
-HttpResponse method_not_allowed_response() { return detail_response(405, "Method Not Allowed"); }
-HttpResponse internal_error_response() { return exception_message_response(500, "Internal Server Error"); }
-HttpResponse service_unavailable_response() { return exception_message_response(503, "Service Unavailable"); }
+HttpResponse not_found_response() {
+  return detail_response(404, "Not Found");
+}
+HttpResponse method_not_allowed_response() {
+  return detail_response(405, "Method Not Allowed");
+}
+HttpResponse internal_error_response() {
+  return exception_message_response(500, "Internal Server Error");
+}
+HttpResponse service_unavailable_response() {
+  return exception_message_response(503, "Service Unavailable");
+}
 
 HttpResponse integrity_conflict_response() {
   return detail_response(409,

@@ -25,10 +25,10 @@ HttpResponse integrity_conflict_response();
 
 // One pydantic-style entry of a 422's exception_detail.
 struct ValidationIssue {
-  std::string type;                 // "missing", "uuid_parsing", ...
-  std::vector<std::string> location; // {"query", "client"}
-  std::string message;              // "Field required"
-  std::string input_json = "null";  // the offending input, as JSON
+  std::string type;                   // "missing", "uuid_parsing", ...
+  std::vector<std::string> location;  // {"query", "client"}
+  std::string message;                // "Field required"
+  std::string input_json = "null";    // the offending input, as JSON
 };
 
 // {"exception_message": "Invalid request received.", "exception_detail": [...], "request_body": ...}

@@ -37,7 +37,9 @@ class NamedHeader : public Pistache::Http::Header::Header {
   void parse(const std::string &data) override { value_ = data; }
   void write(std::ostream &stream) const override { stream << value_; }
 #ifdef SAFE_HEADER_CAST
-  uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+  uint64_t hash() const override {
+    return std::hash<std::string>{}(name_);
+  }
 #endif
 
  private:
@@ -91,7 +93,9 @@ Pistache::Async::Promise<ssize_t> write_response(Pistache::Http::ResponseWriter 
 HttpServer::HttpServer(const RequestDispatcher &dispatcher, HttpServerOptions options)
     : dispatcher_(dispatcher), options_(std::move(options)) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 void HttpServer::start() {
   if (options_.database_workers > 0) workers_ = std::make_unique<WorkerPool>(options_.database_workers);
@@ -107,7 +111,9 @@ void HttpServer::start() {
   endpoint_->serveThreaded();
 }
 
-int HttpServer::port() const { return endpoint_ ? static_cast<int>(static_cast<uint16_t>(endpoint_->getPort())) : 0; }
+int HttpServer::port() const {
+  return endpoint_ ? static_cast<int>(static_cast<uint16_t>(endpoint_->getPort())) : 0;
+}
 
 void HttpServer::on_request(const Pistache::Http::Request &request, Pistache::Http::ResponseWriter writer) {
   const auto started = Clock::now();
@@ -117,7 +123,8 @@ void HttpServer::on_request(const Pistache::Http::Request &request, Pistache::Ht
     return;
   }
   ++in_flight_;
-  auto finish = [this, started](Pistache::Http::ResponseWriter &out, const HttpRequest &in, const HttpResponse &response) {
+  auto finish = [this, started](Pistache::Http::ResponseWriter &out, const HttpRequest &in,
+                                const HttpResponse &response) {
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
     spdlog::info("{} {} {} {}us", in.method, in.path, response.status, micros);
     // A request stops counting as in flight once its bytes are on the wire,

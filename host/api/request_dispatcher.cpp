@@ -28,12 +28,13 @@ std::optional<HttpResponse> check_api_version(const HttpRequest &request) {
     if (valid && i < 2) text.remove_prefix(1);
   }
   if (!valid || !text.empty()) {
-    return detail_response(400, "Invalid X-PREFECT-API-VERSION header format.Expected header in format 'x.y.z' but received " + *header);
+    return detail_response(
+        400, "Invalid X-PREFECT-API-VERSION header format.Expected header in format 'x.y.z' but received " + *header);
   }
   if (std::tie(parts[0], parts[1], parts[2]) <
       std::tie(kMinimumApiVersion[0], kMinimumApiVersion[1], kMinimumApiVersion[2])) {
-    return detail_response(400, "The request specified API version " + *header +
-                                    " but this server requires version 0.8.0 or higher.");
+    return detail_response(
+        400, "The request specified API version " + *header + " but this server requires version 0.8.0 or higher.");
   }
   return std::nullopt;
 }

@@ -69,8 +69,7 @@ bool Router::fits(const std::vector<Segment> &segments, const std::vector<std::s
   return true;
 }
 
-std::vector<const Router::CompiledRoute *> Router::candidates(std::string_view path,
-                                                              PathParameters &parameters) const {
+std::vector<const Router::CompiledRoute *> Router::candidates(std::string_view path, PathParameters &parameters) const {
   std::vector<const CompiledRoute *> found;
   if (!path.starts_with(mount_)) return found;
   std::string_view relative = path.substr(mount_.size());
@@ -103,8 +102,10 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     return match;
   }
   std::string other(path);
-  if (other.ends_with('/')) other.pop_back();
-  else other.push_back('/');
+  if (other.ends_with('/'))
+    other.pop_back();
+  else
+    other.push_back('/');
   PathParameters ignored;
   if (other.size() > mount_.size() && !candidates(other, ignored).empty()) {
     match.outcome = Outcome::Redirect;

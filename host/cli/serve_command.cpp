@@ -42,7 +42,8 @@ int run_serve() {
       int applied = runner.upgrade();
       if (applied > 0) spdlog::info("database migrated to {}", runner.head());
     } catch (const std::exception &error) {
-      throw StartupError(kExitDatabase, std::string("migrating ") + database.redacted_url() + " failed: " + error.what());
+      throw StartupError(kExitDatabase,
+                         std::string("migrating ") + database.redacted_url() + " failed: " + error.what());
     }
   }
 
@@ -65,8 +66,8 @@ int run_serve() {
   try {
     server.start();
   } catch (const std::exception &error) {
-    throw StartupError(kExitUsage, "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
-                                       error.what());
+    throw StartupError(kExitUsage,
+                       "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + error.what());
   }
   // Always printed, whatever the log level: it is how a user finds the server.
   std::printf("prefectd %s serving the Prefect API at http://%s:%d%s (backend %s, database %s)\n", kPrefectdVersion,
@@ -76,8 +77,8 @@ int run_serve() {
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  auto grace = std::chrono::milliseconds(
-      static_cast<int64_t>(settings.number("PREFECTD_SHUTDOWN_GRACE_SECONDS") * 1000));
+  auto grace =
+      std::chrono::milliseconds(static_cast<int64_t>(settings.number("PREFECTD_SHUTDOWN_GRACE_SECONDS") * 1000));
   spdlog::info("received signal {}; finishing in-flight requests (grace {} ms)", signal_number, grace.count());
   int unfinished = server.drain(grace);
   if (unfinished > 0) spdlog::warn("{} request(s) still running after the grace period", unfinished);

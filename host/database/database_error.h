@@ -12,15 +12,12 @@ class DatabaseError : public std::runtime_error {
  public:
   DatabaseError(pd_status status, const std::string &message, std::string native_code = {})
       : std::runtime_error(message), status_(status), native_code_(std::move(native_code)) {}
-  explicit DatabaseError(const pd_error &error)
-      : DatabaseError(error.status, error.message, error.native_code) {}
+  explicit DatabaseError(const pd_error &error) : DatabaseError(error.status, error.message, error.native_code) {}
 
   pd_status status() const { return status_; }
   const std::string &native_code() const { return native_code_; }
   // Clients retry these (Prefect answers 503).
-  bool retryable() const {
-    return status_ == PD_BUSY || status_ == PD_UNAVAILABLE || status_ == PD_TIMEOUT;
-  }
+  bool retryable() const { return status_ == PD_BUSY || status_ == PD_UNAVAILABLE || status_ == PD_TIMEOUT; }
 
  private:
   pd_status status_;

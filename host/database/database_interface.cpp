@@ -5,9 +5,7 @@
 namespace prefectd {
 
 DatabaseInterface::DatabaseInterface(std::shared_ptr<LoadedBackend> backend, const DatabaseUrl &url)
-    : backend_(std::move(backend)),
-      queries_(*backend_->descriptor().query_components),
-      redacted_url_(url.redacted()) {
+    : backend_(std::move(backend)), queries_(*backend_->descriptor().query_components), redacted_url_(url.redacted()) {
   AbiDatabaseUrl abi_url(url);
   pd_error error{};
   check(configuration().xOpen(abi_url.get(), &database_, &error), error);
@@ -36,7 +34,9 @@ pd_pool_stats DatabaseInterface::pool_stats() {
   return stats;
 }
 
-bool DatabaseInterface::is_in_memory() { return configuration().xIsInMemory(database_) != 0; }
+bool DatabaseInterface::is_in_memory() {
+  return configuration().xIsInMemory(database_) != 0;
+}
 
 std::vector<std::string> DatabaseInterface::upsert_columns(const char *model) const {
   std::vector<std::string> columns;

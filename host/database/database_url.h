@@ -23,7 +23,7 @@ struct DatabaseUrl {
   std::optional<std::string> username;
   std::optional<std::string> password;
   std::optional<std::string> host;
-  int port = 0;                       // 0: not given
+  int port = 0;  // 0: not given
   std::optional<std::string> database;
   std::vector<std::pair<std::string, std::string>> options;
 

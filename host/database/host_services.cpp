@@ -7,12 +7,18 @@ namespace {
 
 spdlog::level::level_enum to_spdlog(pd_log_level level) {
   switch (level) {
-    case PD_LOG_TRACE: return spdlog::level::trace;
-    case PD_LOG_DEBUG: return spdlog::level::debug;
-    case PD_LOG_INFO: return spdlog::level::info;
-    case PD_LOG_WARNING: return spdlog::level::warn;
-    case PD_LOG_ERROR: return spdlog::level::err;
-    case PD_LOG_CRITICAL: return spdlog::level::critical;
+    case PD_LOG_TRACE:
+      return spdlog::level::trace;
+    case PD_LOG_DEBUG:
+      return spdlog::level::debug;
+    case PD_LOG_INFO:
+      return spdlog::level::info;
+    case PD_LOG_WARNING:
+      return spdlog::level::warn;
+    case PD_LOG_ERROR:
+      return spdlog::level::err;
+    case PD_LOG_CRITICAL:
+      return spdlog::level::critical;
   }
   return spdlog::level::info;
 }
@@ -21,7 +27,9 @@ void log_message(void *, pd_log_level level, const char *message) {
   spdlog::log(to_spdlog(level), "[plugin] {}", message != nullptr ? message : "");
 }
 
-int log_enabled(void *, pd_log_level level) { return spdlog::should_log(to_spdlog(level)) ? 1 : 0; }
+int log_enabled(void *, pd_log_level level) {
+  return spdlog::should_log(to_spdlog(level)) ? 1 : 0;
+}
 
 const char *setting(void *host, const char *canonical_name) {
   const auto *settings = static_cast<const Settings *>(host);

@@ -18,10 +18,11 @@ std::vector<Migration> backend_migrations(DatabaseInterface &database) {
     migration.struct_size = sizeof migration;
     if (orm.xMigration(i, &migration) != PD_OK || migration.revision == nullptr || migration.up_sql == nullptr ||
         migration.down_sql == nullptr) {
-      throw std::runtime_error("backend migration " + std::to_string(i) + " is incomplete (missing revision, up or down SQL)");
+      throw std::runtime_error("backend migration " + std::to_string(i) +
+                               " is incomplete (missing revision, up or down SQL)");
     }
-    migrations.push_back({migration.revision, migration.name != nullptr ? migration.name : "", migration.up_sql,
-                          migration.down_sql});
+    migrations.push_back(
+        {migration.revision, migration.name != nullptr ? migration.name : "", migration.up_sql, migration.down_sql});
   }
   return migrations;
 }
@@ -34,7 +35,9 @@ MigrationRunner::MigrationRunner(DatabaseInterface &database)
 MigrationRunner::MigrationRunner(DatabaseInterface &database, std::vector<Migration> migrations)
     : database_(database), migrations_(std::move(migrations)) {}
 
-std::string MigrationRunner::head() const { return migrations_.empty() ? "base" : migrations_.back().revision; }
+std::string MigrationRunner::head() const {
+  return migrations_.empty() ? "base" : migrations_.back().revision;
+}
 
 void MigrationRunner::ensure_version_table() {
   Session session = database_.session();
@@ -50,7 +53,8 @@ std::optional<std::string> MigrationRunner::current() {
   Statement statement = session.prepare("SELECT version_num FROM alembic_version");
   std::optional<std::string> revision;
   if (statement.step()) revision = statement.text(0);
-  if (statement.step()) throw std::runtime_error("alembic_version holds more than one revision; branched histories are not supported");
+  if (statement.step())
+    throw std::runtime_error("alembic_version holds more than one revision; branched histories are not supported");
   return revision;
 }
 

@@ -28,7 +28,9 @@ bool looks_like_backend(const std::filesystem::path &path) {
   return name.starts_with(kLibraryPrefix) && name.ends_with(kLibrarySuffix);
 }
 
-std::string abi_text(int major, int minor) { return std::to_string(major) + "." + std::to_string(minor); }
+std::string abi_text(int major, int minor) {
+  return std::to_string(major) + "." + std::to_string(minor);
+}
 
 std::string joined(const std::vector<std::string> &items, std::string_view separator) {
   std::string text;
@@ -103,7 +105,8 @@ PluginCandidate PluginCatalog::inspect(const std::filesystem::path &path, bool e
   }
   void *symbol = dlsym(backend->handle_.get(), PD_BACKEND_ENTRY_SYMBOL);
   if (symbol == nullptr) {
-    candidate.problem = "exports no " + std::string(PD_BACKEND_ENTRY_SYMBOL) + " symbol, so it is not a prefectd backend";
+    candidate.problem =
+        "exports no " + std::string(PD_BACKEND_ENTRY_SYMBOL) + " symbol, so it is not a prefectd backend";
     return candidate;
   }
   auto entry = reinterpret_cast<pd_backend_entry_fn>(symbol);
@@ -140,9 +143,10 @@ std::shared_ptr<LoadedBackend> PluginCatalog::backend_for(const std::string &sch
   // operator asked for it, and silently using another would hide that.
   for (const PluginCandidate &candidate : candidates_) {
     if (candidate.explicit_entry && !candidate.problem.empty()) {
-      std::string hint = candidate.problem == "the library does not exist"
-                             ? "fix PREFECTD_PLUGIN_PATH or install the backend package"
-                             : "rebuild the plugin against this prefectd's plugin-api headers or remove it from PREFECTD_PLUGIN_PATH";
+      std::string hint =
+          candidate.problem == "the library does not exist"
+              ? "fix PREFECTD_PLUGIN_PATH or install the backend package"
+              : "rebuild the plugin against this prefectd's plugin-api headers or remove it from PREFECTD_PLUGIN_PATH";
       throw PluginLoadError("backend plugin " + candidate.path.string() + " " + candidate.problem + "; " + hint);
     }
   }
@@ -152,7 +156,8 @@ std::shared_ptr<LoadedBackend> PluginCatalog::backend_for(const std::string &sch
       if (std::find(candidate.schemes.begin(), candidate.schemes.end(), wanted) == candidate.schemes.end()) continue;
       if (!candidate.problem.empty()) {
         throw PluginLoadError("backend plugin " + candidate.path.string() + " claims '" + wanted + "' but " +
-                              candidate.problem + "; rebuild it against this prefectd's plugin-api headers or remove it");
+                              candidate.problem +
+                              "; rebuild it against this prefectd's plugin-api headers or remove it");
       }
       return candidate.backend;
     }

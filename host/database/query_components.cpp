@@ -132,8 +132,7 @@ std::string QueryComponents::upsert_clause(const std::vector<std::string> &targe
   StringSink out;
   auto c_targets = to_c_strings(targets);
   auto c_updates = to_c_strings(updates);
-  components_->xUpsertClause(c_targets.data(), c_targets.size(), c_updates.data(), c_updates.size(), where,
-                             &out.sink);
+  components_->xUpsertClause(c_targets.data(), c_targets.size(), c_updates.data(), c_updates.size(), where, &out.sink);
   return out.text;
 }
 

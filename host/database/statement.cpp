@@ -64,7 +64,9 @@ Statement &Statement::bind(int index, bool flag) {
   return bind_value(index, value);
 }
 
-Statement &Statement::bind(int index, std::string_view text) { return bind_value(index, text_value(PD_TYPE_TEXT, text)); }
+Statement &Statement::bind(int index, std::string_view text) {
+  return bind_value(index, text_value(PD_TYPE_TEXT, text));
+}
 
 Statement &Statement::bind_json(int index, std::string_view json) {
   return bind_value(index, text_value(PD_TYPE_JSON, json));
@@ -111,7 +113,9 @@ void Statement::reset() {
   check(configuration_->xReset(statement_, &error), error);
 }
 
-int Statement::column_count() const { return configuration_->xColumnCount(statement_); }
+int Statement::column_count() const {
+  return configuration_->xColumnCount(statement_);
+}
 
 std::string Statement::column_name(int column) const {
   const char *name = configuration_->xColumnName(statement_, column);
@@ -125,7 +129,9 @@ pd_value Statement::column(int index, pd_type type) const {
   return value;
 }
 
-bool Statement::is_null(int index) const { return column(index, PD_TYPE_TEXT).type == PD_TYPE_NULL; }
+bool Statement::is_null(int index) const {
+  return column(index, PD_TYPE_TEXT).type == PD_TYPE_NULL;
+}
 
 std::optional<int64_t> Statement::int64(int index) const {
   pd_value value = column(index, PD_TYPE_INT64);
@@ -183,6 +189,8 @@ std::optional<int64_t> Statement::interval_micros(int index) const {
   return value.as.int64;
 }
 
-int64_t Statement::rows_affected() const { return configuration_->xRowsAffected(statement_); }
+int64_t Statement::rows_affected() const {
+  return configuration_->xRowsAffected(statement_);
+}
 
 }  // namespace prefectd

@@ -40,12 +40,12 @@ CsrfToken create_or_update_csrf_token(DatabaseInterface &database, Session &sess
       .bind(5, candidate.expiration)
       .execute();
 
-  Statement read = session.prepare("SELECT id, created, updated, token, client, expiration FROM csrf_token WHERE client = " +
-                                   q.placeholder(1));
+  Statement read = session.prepare(
+      "SELECT id, created, updated, token, client, expiration FROM csrf_token WHERE client = " + q.placeholder(1));
   read.bind(1, client);
   if (!read.step()) throw std::runtime_error("csrf token vanished after upsert");
-  return CsrfToken{*read.uuid(0), *read.timestamp(1), *read.timestamp(2), *read.text(3), *read.text(4),
-                   *read.timestamp(5)};
+  return CsrfToken{*read.uuid(0), *read.timestamp(1), *read.timestamp(2),
+                   *read.text(3), *read.text(4),      *read.timestamp(5)};
 }
 
 int64_t delete_expired_csrf_tokens(DatabaseInterface &database, Session &session) {

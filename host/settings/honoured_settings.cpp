@@ -19,7 +19,8 @@ const HonouredSetting kHonouredPrefectSettings[] = {
     {"PREFECT_SERVER_DATABASE_PORT", "database port when no URL is set"},
     {"PREFECT_SERVER_DATABASE_USER", "database user when no URL is set"},
     {"PREFECT_SERVER_DATABASE_NAME", "database name (SQLite: file path) when no URL is set"},
-    {"PREFECT_SERVER_DATABASE_PASSWORD", "database password; also replaces ${PREFECT_SERVER_DATABASE_PASSWORD} in the URL"},
+    {"PREFECT_SERVER_DATABASE_PASSWORD",
+     "database password; also replaces ${PREFECT_SERVER_DATABASE_PASSWORD} in the URL"},
     {"PREFECT_SERVER_DATABASE_MIGRATE_ON_START", "apply migrations at start-up"},
     {"PREFECT_SERVER_DATABASE_TIMEOUT", "statement timeout (PostgreSQL)"},
     {"PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT", "connect timeout (PostgreSQL); bounds /ready"},
@@ -41,7 +42,9 @@ const size_t kHonouredPrefectSettingCount = std::size(kHonouredPrefectSettings);
 const OwnSetting kOwnSettings[] = {
     {"PREFECTD_PLUGIN_PATH", "", "colon-separated directories or backend library files searched first"},
     {"PREFECTD_HTTP_THREADS", "2", "Pistache reactor threads that parse requests and write responses"},
-    {"PREFECTD_DATABASE_WORKERS", "", "threads that run database work (unset: pool size + max overflow; 0: on the reactor threads, for comparison only)"},
+    {"PREFECTD_DATABASE_WORKERS", "",
+     "threads that run database work (unset: pool size + max overflow; 0: on the reactor threads, for comparison "
+     "only)"},
     {"PREFECTD_SHUTDOWN_GRACE_SECONDS", "10", "on SIGTERM/SIGINT, how long in-flight requests may finish"},
     {"PREFECTD_MAX_REQUEST_BYTES", "16777216", "largest request accepted (Prefect events reach 1.5 MB)"},
 };

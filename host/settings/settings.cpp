@@ -116,8 +116,8 @@ std::optional<std::string> url_from_parts(std::map<std::string, std::optional<st
   if (!host || !user || !name) return std::nullopt;  // the start-up check names what is missing
   const auto &password = values["PREFECT_SERVER_DATABASE_PASSWORD"];
   const auto &port = values["PREFECT_SERVER_DATABASE_PORT"];
-  return *driver + "://" + percent_encoded(*user) + (password ? ":" + percent_encoded(*password) : "") + "@" +
-         *host + ":" + port.value_or("5432") + "/" + *name;
+  return *driver + "://" + percent_encoded(*user) + (password ? ":" + percent_encoded(*password) : "") + "@" + *host +
+         ":" + port.value_or("5432") + "/" + *name;
 }
 
 // Defaults Prefect computes at run time rather than declaring.
@@ -125,10 +125,10 @@ void apply_computed_defaults(std::map<std::string, std::optional<std::string>, s
   std::string home = expand_home(values["PREFECT_HOME"].value_or("~/.prefect"));
   values["PREFECT_HOME"] = home;
   // Paths Prefect derives from its home when they are not set.
-  for (const auto &[name, file] : {std::pair{"PREFECT_PROFILES_PATH", "/profiles.toml"},
-                                   std::pair{"PREFECT_LOGGING_CONFIG_PATH", "/logging.yml"},
-                                   std::pair{"PREFECT_RESULTS_LOCAL_STORAGE_PATH", "/storage"},
-                                   std::pair{"PREFECT_SERVER_MEMO_STORE_PATH", "/memo_store.toml"}}) {
+  for (const auto &[name, file] :
+       {std::pair{"PREFECT_PROFILES_PATH", "/profiles.toml"}, std::pair{"PREFECT_LOGGING_CONFIG_PATH", "/logging.yml"},
+        std::pair{"PREFECT_RESULTS_LOCAL_STORAGE_PATH", "/storage"},
+        std::pair{"PREFECT_SERVER_MEMO_STORE_PATH", "/memo_store.toml"}}) {
     auto &value = values[name];
     value = value ? expand_home(*value) : home + file;
   }
@@ -177,12 +177,18 @@ std::optional<double> parse_duration_seconds(std::string_view text) {
     if (failed != std::errc() || stop == text.data() + text.size()) return std::nullopt;
     pos = static_cast<size_t>(stop - text.data());
     char unit = text[pos++];
-    if (!in_time && unit == 'W') total += number * 604800;
-    else if (!in_time && unit == 'D') total += number * 86400;
-    else if (in_time && unit == 'H') total += number * 3600;
-    else if (in_time && unit == 'M') total += number * 60;
-    else if (in_time && unit == 'S') total += number;
-    else return std::nullopt;
+    if (!in_time && unit == 'W')
+      total += number * 604800;
+    else if (!in_time && unit == 'D')
+      total += number * 86400;
+    else if (in_time && unit == 'H')
+      total += number * 3600;
+    else if (in_time && unit == 'M')
+      total += number * 60;
+    else if (in_time && unit == 'S')
+      total += number;
+    else
+      return std::nullopt;
     any = true;
   }
   if (!any) return std::nullopt;
@@ -219,7 +225,9 @@ const Settings::Resolved &Settings::resolved(std::string_view canonical) const {
   return it->second;
 }
 
-bool Settings::is_known(std::string_view canonical) const { return by_canonical_.contains(canonical); }
+bool Settings::is_known(std::string_view canonical) const {
+  return by_canonical_.contains(canonical);
+}
 
 const std::optional<std::string> &Settings::text(std::string_view canonical) const {
   return resolved(canonical).value;
@@ -316,8 +324,10 @@ void Settings::to_json(rapidjson::Document &document) const {
         case SettingKind::Object: {
           rapidjson::Document parsed(&allocator);
           parsed.Parse(value->c_str());
-          if (!parsed.HasParseError()) json.CopyFrom(parsed, allocator);
-          else json.SetString(value->c_str(), allocator);
+          if (!parsed.HasParseError())
+            json.CopyFrom(parsed, allocator);
+          else
+            json.SetString(value->c_str(), allocator);
           break;
         }
         case SettingKind::Duration:

@@ -20,12 +20,12 @@ namespace prefectd {
 enum class SettingKind { String, Integer, Number, Boolean, Duration, Array, Object };
 
 struct SettingDefinition {
-  std::string path;               // "server.api.port"; empty for PREFECTD_* settings
-  std::vector<std::string> env;   // canonical name first, then aliases
+  std::string path;              // "server.api.port"; empty for PREFECTD_* settings
+  std::vector<std::string> env;  // canonical name first, then aliases
   SettingKind kind = SettingKind::String;
   std::optional<std::string> default_text;
   bool secret = false;
-  std::string help;               // set for the settings prefectd reads
+  std::string help;  // set for the settings prefectd reads
 
   const std::string &canonical() const { return env.front(); }
 };

@@ -5,11 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <unistd.h>
 
 #ifndef PREFECTD_FIXTURE_DIR
 #error "PREFECTD_FIXTURE_DIR must name the directory of the fixture plugins"
@@ -20,9 +20,13 @@ namespace {
 
 using namespace testing_support;
 
-size_t line_count(const std::string &text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
+size_t line_count(const std::string &text) {
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
-std::string fixture(const std::string &name) { return std::string(PREFECTD_FIXTURE_DIR) + "/" + name; }
+std::string fixture(const std::string &name) {
+  return std::string(PREFECTD_FIXTURE_DIR) + "/" + name;
+}
 
 TEST(CommandLine, VersionNamesThePluginAbi) {
   CommandResult result = run_prefectd({"--version"}, {});
@@ -85,7 +89,8 @@ TEST(CommandLine, UnclaimedSchemeListsTheInstalledOnes) {
 }
 
 TEST(CommandLine, MalformedUrlIsASettingsError) {
-  CommandResult result = run_prefectd({"serve"}, {{"PREFECT_SERVER_DATABASE_CONNECTION_URL", "postgresql://u:secret@h:port/db"}});
+  CommandResult result =
+      run_prefectd({"serve"}, {{"PREFECT_SERVER_DATABASE_CONNECTION_URL", "postgresql://u:secret@h:port/db"}});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_EQ(line_count(result.output), 1u) << result.output;
   EXPECT_EQ(result.output.find("secret"), std::string::npos) << "password leaked: " << result.output;

@@ -30,8 +30,8 @@ TEST(PostgresRestart, ReadyFollowsTheDatabase) {
     GTEST_SKIP() << "no control over the PostgreSQL server";
   }
   ScratchDatabase scratch("postgres");
-  ServerProcess server({{"PREFECT_SERVER_DATABASE_CONNECTION_URL", scratch.url()},
-                        {"PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT", "2"}});
+  ServerProcess server(
+      {{"PREFECT_SERVER_DATABASE_CONNECTION_URL", scratch.url()}, {"PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT", "2"}});
   HttpClient client;
   ASSERT_EQ(client.request("GET", server.api_url() + "/ready").status, 200);
 

@@ -116,11 +116,14 @@ TEST_P(RootEndpoints, ApiVersionHeaderIsChecked) {
   EXPECT_EQ(get("/hello", {{"X-PREFECT-API-VERSION", "0.8.4"}}).status, 200);
   HttpResult malformed = get("/hello", {{"X-PREFECT-API-VERSION", "zero.eight"}});
   EXPECT_EQ(malformed.status, 400);
-  EXPECT_EQ(malformed.body,
-            R"({"detail":"Invalid X-PREFECT-API-VERSION header format.Expected header in format 'x.y.z' but received zero.eight"})");
+  EXPECT_EQ(
+      malformed.body,
+      R"({"detail":"Invalid X-PREFECT-API-VERSION header format.Expected header in format 'x.y.z' but received zero.eight"})");
   HttpResult old = get("/hello", {{"X-PREFECT-API-VERSION", "0.7.9"}});
   EXPECT_EQ(old.status, 400);
-  EXPECT_EQ(old.body, R"({"detail":"The request specified API version 0.7.9 but this server requires version 0.8.0 or higher."})");
+  EXPECT_EQ(
+      old.body,
+      R"({"detail":"The request specified API version 0.7.9 but this server requires version 0.8.0 or higher."})");
   // /health sits outside the routers and ignores the header.
   EXPECT_EQ(get("/health", {{"X-PREFECT-API-VERSION", "nonsense"}}).status, 200);
 }
@@ -136,13 +139,13 @@ TEST_P(RootEndpoints, CsrfTokenNeedsAClient) {
   start({{"PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED", "true"}});
   HttpResult result = get("/csrf-token");
   EXPECT_EQ(result.status, 422);
-  EXPECT_EQ(result.body,
-            R"({"exception_message":"Invalid request received.","exception_detail":[{"type":"missing","loc":["query","client"],"msg":"Field required","input":null}],"request_body":null})");
+  EXPECT_EQ(
+      result.body,
+      R"({"exception_message":"Invalid request received.","exception_detail":[{"type":"missing","loc":["query","client"],"msg":"Field required","input":null}],"request_body":null})");
 }
 
 TEST_P(RootEndpoints, CsrfTokenIsIssuedAndRotated) {
-  start({{"PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED", "true"},
-         {"PREFECT_SERVER_API_CSRF_TOKEN_EXPIRATION", "120"}});
+  start({{"PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED", "true"}, {"PREFECT_SERVER_API_CSRF_TOKEN_EXPIRATION", "120"}});
   HttpResult first = get("/csrf-token?client=client-1");
   ASSERT_EQ(first.status, 200) << first.body;
   expect_contract("GET", "/csrf-token", first);
@@ -150,7 +153,8 @@ TEST_P(RootEndpoints, CsrfTokenIsIssuedAndRotated) {
   token.Parse(first.body.c_str());
   EXPECT_STREQ(token["client"].GetString(), "client-1");
   EXPECT_TRUE(std::regex_match(token["token"].GetString(), std::regex("[0-9a-f]{64}")));
-  EXPECT_TRUE(std::regex_match(token["expiration"].GetString(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)")));
+  EXPECT_TRUE(
+      std::regex_match(token["expiration"].GetString(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)")));
 
   HttpResult second = get("/csrf-token?client=client-1");
   rapidjson::Document rotated;

@@ -36,14 +36,19 @@ class BackendConformance : public testing_support::BackendTest {
   }
 };
 
-TEST_P(BackendConformance, PingSucceedsOnAReachableDatabase) { EXPECT_NO_THROW(database_->ping()); }
+TEST_P(BackendConformance, PingSucceedsOnAReachableDatabase) {
+  EXPECT_NO_THROW(database_->ping());
+}
 
 TEST_P(BackendConformance, CommittedTransactionIsVisible) {
   create_counter_table();
   {
     Session session = database_->session();
     Transaction transaction(session, PD_TRANSACTION_WRITE);
-    session.prepare("INSERT INTO counter (name, value) VALUES (" + p(1) + ", " + p(2) + ")").bind(1, "a").bind(2, 1).execute();
+    session.prepare("INSERT INTO counter (name, value) VALUES (" + p(1) + ", " + p(2) + ")")
+        .bind(1, "a")
+        .bind(2, 1)
+        .execute();
     transaction.commit();
   }
   EXPECT_EQ(count_rows("counter"), 1);
@@ -71,7 +76,8 @@ TEST_P(BackendConformance, EveryParameterTypeRoundTrips) {
     Session session = database_->session();
     session.execute(("CREATE TABLE typed (id INTEGER PRIMARY KEY, i BIGINT, d DOUBLE PRECISION, t TEXT, b " +
                      blob_type() + ", f BOOLEAN, u " + uuid_type() + ", ts " + timestamp_type() + ", j " + json_type() +
-                     ", iv " + interval_type() + ", n TEXT)").c_str());
+                     ", iv " + interval_type() + ", n TEXT)")
+                        .c_str());
   }
   const Uuid uuid = *Uuid::parse("6f1e2c3a-4b5d-4e6f-8a7b-9c0d1e2f3a4b");
   const Timestamp timestamp = *Timestamp::parse("2026-08-21T10:00:00.123456+02:00");
@@ -82,8 +88,9 @@ TEST_P(BackendConformance, EveryParameterTypeRoundTrips) {
     Session session = database_->session();
     Transaction transaction(session, PD_TRANSACTION_WRITE);
     session
-        .prepare("INSERT INTO typed (id, i, d, t, b, f, u, ts, j, iv, n) VALUES (1, " + p(1) + ", " + p(2) + ", " + p(3) +
-                 ", " + p(4) + ", " + p(5) + ", " + p(6) + ", " + p(7) + ", " + p(8) + ", " + p(9) + ", " + p(10) + ")")
+        .prepare("INSERT INTO typed (id, i, d, t, b, f, u, ts, j, iv, n) VALUES (1, " + p(1) + ", " + p(2) + ", " +
+                 p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) + ", " + p(7) + ", " + p(8) + ", " + p(9) + ", " +
+                 p(10) + ")")
         .bind(1, int64_t{-9'007'199'254'740'993})
         .bind(2, 3.141592653589793)
         .bind(3, "naïve text with 'quotes'")
@@ -121,7 +128,8 @@ TEST_P(BackendConformance, TimestampsBeforeAndAfterTheEpochRoundTrip) {
     Session session = database_->session();
     session.execute(("CREATE TABLE times (id INTEGER PRIMARY KEY, ts " + timestamp_type() + ")").c_str());
   }
-  const std::vector<Timestamp> samples = {Timestamp(0), Timestamp(-1'500'000), *Timestamp::parse("1999-12-31T23:59:59.999999Z"),
+  const std::vector<Timestamp> samples = {Timestamp(0), Timestamp(-1'500'000),
+                                          *Timestamp::parse("1999-12-31T23:59:59.999999Z"),
                                           *Timestamp::parse("2100-02-28T00:00:00Z")};
   Session session = database_->session();
   for (size_t i = 0; i < samples.size(); ++i) {
@@ -153,12 +161,13 @@ TEST_P(BackendConformance, ConstraintViolationIsReportedAsSuch) {
 TEST_P(BackendConformance, UpsertInsertsThenUpdates) {
   create_counter_table();
   const QueryComponents &q = database_->queries();
-  std::string upsert = "INSERT INTO counter (name, value) VALUES (" + p(1) + ", " + p(2) + ")" +
-                       q.upsert_clause({"name"}, {"value"});
+  std::string upsert =
+      "INSERT INTO counter (name, value) VALUES (" + p(1) + ", " + p(2) + ")" + q.upsert_clause({"name"}, {"value"});
   Session session = database_->session();
   session.prepare(upsert).bind(1, "a").bind(2, 1).execute();
   session.prepare(upsert).bind(1, "a").bind(2, 5).execute();
-  std::string ignore = "INSERT INTO counter (name, value) VALUES (" + p(1) + ", " + p(2) + ")" + q.upsert_clause({"name"}, {});
+  std::string ignore =
+      "INSERT INTO counter (name, value) VALUES (" + p(1) + ", " + p(2) + ")" + q.upsert_clause({"name"}, {});
   session.prepare(ignore).bind(1, "a").bind(2, 9).execute();
   Statement read = session.prepare("SELECT COUNT(*), MAX(value) FROM counter");
   ASSERT_TRUE(read.step());
@@ -173,7 +182,8 @@ TEST_P(BackendConformance, UpdateFromCopiesValuesOfMatchingRows) {
   session.execute("CREATE TABLE source (target_id INTEGER, label VARCHAR)");
   session.execute("INSERT INTO target (id, label) VALUES (1, 'old'), (2, 'old'), (3, 'old')");
   session.execute("INSERT INTO source (target_id, label) VALUES (1, 'one'), (3, 'three')");
-  session.prepare(q.update_from("target", {{"label", "source.label"}}, "source", "source.target_id = target.id")).execute();
+  session.prepare(q.update_from("target", {{"label", "source.label"}}, "source", "source.target_id = target.id"))
+      .execute();
   Statement read = session.prepare("SELECT label FROM target ORDER BY id");
   std::vector<std::string> labels;
   while (read.step()) labels.push_back(*read.text(0));
@@ -251,8 +261,8 @@ TEST_P(BackendConformance, TimestampArithmetic) {
   const QueryComponents &q = database_->queries();
   Session session = database_->session();
   const Timestamp start = *Timestamp::parse("2026-01-01T00:00:00Z");
-  Statement read = session.prepare("SELECT " + q.timestamp_diff_seconds(q.timestamp_add_seconds(p(1), "90"), p(1)) + ", " +
-                                   q.interval_seconds(q.interval_from_seconds("5.25")));
+  Statement read = session.prepare("SELECT " + q.timestamp_diff_seconds(q.timestamp_add_seconds(p(1), "90"), p(1)) +
+                                   ", " + q.interval_seconds(q.interval_from_seconds("5.25")));
   read.bind(1, start);
   ASSERT_TRUE(read.step());
   EXPECT_NEAR(*read.real(0), 90.0, 0.001);
@@ -329,7 +339,8 @@ TEST_P(BackendConformance, PoolStatisticsTrackCheckouts) {
 
 TEST_P(BackendConformance, UpsertColumnsFollowPrefectsModels) {
   EXPECT_EQ(database_->upsert_columns("flow"), (std::vector<std::string>{"name"}));
-  EXPECT_EQ(database_->upsert_columns("task_run"), (std::vector<std::string>{"flow_run_id", "task_key", "dynamic_key"}));
+  EXPECT_EQ(database_->upsert_columns("task_run"),
+            (std::vector<std::string>{"flow_run_id", "task_key", "dynamic_key"}));
   EXPECT_EQ(database_->upsert_columns("csrf_token"), (std::vector<std::string>{"client"}));
   EXPECT_TRUE(database_->upsert_columns("no_such_model").empty());
 }

@@ -1,7 +1,7 @@
 // Migrations on every backend: upgrade, downgrade to base, upgrade again to
 // the same schema; a failing migration leaves the revision where it was.
-#include "database/database_error.h"
 #include "database/migrations.h"
+#include "database/database_error.h"
 #include "support/backends.h"
 
 #include <gtest/gtest.h>
@@ -55,10 +55,10 @@ TEST_P(Migrations, UpgradeIsIdempotentAcrossRunners) {
 TEST_P(Migrations, FailingMigrationLeavesThePreviousRevision) {
   MigrationRunner real(*database_);
   std::vector<Migration> migrations = real.migrations();
-  migrations.push_back({"deadbeef0001", "adds a table", "CREATE TABLE migration_probe (id INTEGER)",
-                        "DROP TABLE migration_probe"});
-  migrations.push_back({"deadbeef0002", "broken on purpose",
-                        "CREATE TABLE half_done (id INTEGER); THIS IS NOT SQL;", "DROP TABLE half_done"});
+  migrations.push_back(
+      {"deadbeef0001", "adds a table", "CREATE TABLE migration_probe (id INTEGER)", "DROP TABLE migration_probe"});
+  migrations.push_back({"deadbeef0002", "broken on purpose", "CREATE TABLE half_done (id INTEGER); THIS IS NOT SQL;",
+                        "DROP TABLE half_done"});
   MigrationRunner runner(*database_, migrations);
   EXPECT_THROW(runner.upgrade(), DatabaseError);
   EXPECT_EQ(runner.current(), "deadbeef0001");

@@ -35,9 +35,13 @@ std::string unique_suffix() {
 
 }  // namespace
 
-std::string backend_test_name(const ::testing::TestParamInfo<std::string> &info) { return info.param; }
+std::string backend_test_name(const ::testing::TestParamInfo<std::string> &info) {
+  return info.param;
+}
 
-std::vector<std::string> backend_names() { return {"sqlite", "postgres"}; }
+std::vector<std::string> backend_names() {
+  return {"sqlite", "postgres"};
+}
 
 bool unavailable(const std::string &backend) {
   if (backend != "postgres" || environment("PREFECTD_TEST_POSTGRES_URL")) return false;

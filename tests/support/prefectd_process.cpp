@@ -140,6 +140,8 @@ std::optional<int> ServerProcess::stop(int signal, std::chrono::milliseconds tim
   return std::nullopt;
 }
 
-std::string ServerProcess::output() const { return read_file(log_path_); }
+std::string ServerProcess::output() const {
+  return read_file(log_path_);
+}
 
 }  // namespace prefectd::testing_support

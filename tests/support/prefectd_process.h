@@ -1,11 +1,11 @@
 // Runs the real prefectd binary as a child process, as a user would.
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <map>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace prefectd::testing_support {

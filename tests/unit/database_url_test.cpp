@@ -23,7 +23,9 @@ struct UrlCase {
   const char *error = nullptr;
 };
 
-std::ostream &operator<<(std::ostream &out, const UrlCase &c) { return out << c.text; }
+std::ostream &operator<<(std::ostream &out, const UrlCase &c) {
+  return out << c.text;
+}
 
 using Options = std::vector<std::pair<std::string, std::string>>;
 
@@ -80,35 +82,32 @@ INSTANTIATE_TEST_SUITE_P(
     Urls, DatabaseUrlTable,
     testing::Values(
         parses("sqlite+aiosqlite:////root/.prefect/prefect.db", "sqlite", "aiosqlite", none, none, none, 0,
-                "/root/.prefect/prefect.db"),
+               "/root/.prefect/prefect.db"),
         parses("sqlite:///relative/prefect.db", "sqlite", none, none, none, none, 0, "relative/prefect.db"),
         parses("sqlite+aiosqlite:///:memory:", "sqlite", "aiosqlite", none, none, none, 0, ":memory:"),
-        parses("sqlite+aiosqlite:///file::memory:?cache=shared&uri=true&check_same_thread=false", "sqlite",
-                "aiosqlite", none, none, none, 0, "file::memory:",
-                Options{{"cache", "shared"}, {"uri", "true"}, {"check_same_thread", "false"}}),
+        parses("sqlite+aiosqlite:///file::memory:?cache=shared&uri=true&check_same_thread=false", "sqlite", "aiosqlite",
+               none, none, none, 0,
+               "file::memory:", Options{{"cache", "shared"}, {"uri", "true"}, {"check_same_thread", "false"}}),
         parses("sqlite://", "sqlite", none, none, none, none, 0, none),
         parses("sqlite:///path%20with%20space.db", "sqlite", none, none, none, none, 0, "path with space.db"),
         parses("postgresql+asyncpg://prefect:secret@db.example.com:5433/orion", "postgresql", "asyncpg", "prefect",
-                "secret", "db.example.com", 5433, "orion"),
+               "secret", "db.example.com", 5433, "orion"),
         parses("postgresql://user@localhost/prefect", "postgresql", none, "user", none, "localhost", 0, "prefect"),
         parses("postgres://u:p%40ss%3Aw%2Fd@127.0.0.1/db", "postgres", none, "u", "p@ss:w/d", "127.0.0.1", 0, "db"),
         parses("postgresql+asyncpg://u:pw@[::1]:6543/db?sslmode=require&application_name=prefectd", "postgresql",
-                "asyncpg", "u", "pw", "::1", 6543, "db", Options{{"sslmode", "require"}, {"application_name", "prefectd"}}),
+               "asyncpg", "u", "pw", "::1", 6543, "db",
+               Options{{"sslmode", "require"}, {"application_name", "prefectd"}}),
         parses("postgresql+asyncpg://u:p@ss@host/db", "postgresql", "asyncpg", "u", "p@ss", "host", 0, "db"),
         parses("postgresql://host", "postgresql", none, none, none, "host", 0, none),
         parses("postgresql://u:@host/db", "postgresql", none, "u", "", "host", 0, "db"),
         parses("postgresql://host/db?options=-c%20search_path%3Dprefect", "postgresql", none, none, none, "host", 0,
-                "db", Options{{"options", "-c search_path=prefect"}}),
-        fails("not a url", "no '://'"),
-        fails("://host/db", "empty scheme"),
-        fails("postgresql://host:99999/db", "port '99999'"),
-        fails("postgresql://host:abc/db", "port 'abc'"),
+               "db", Options{{"options", "-c search_path=prefect"}}),
+        fails("not a url", "no '://'"), fails("://host/db", "empty scheme"),
+        fails("postgresql://host:99999/db", "port '99999'"), fails("postgresql://host:abc/db", "port 'abc'"),
         fails("postgresql://host:/db", "port ''"),
         fails("postgresql://u:p%zz@host/db", "percent-encoding in the password"),
-        fails("postgresql://[::1/db", "unterminated"),
-        fails("post gres://host/db", "is not valid"),
-        fails("sqlite+://x", "empty part"),
-        fails("postgresql://host/db?=x", "empty name")));
+        fails("postgresql://[::1/db", "unterminated"), fails("post gres://host/db", "is not valid"),
+        fails("sqlite+://x", "empty part"), fails("postgresql://host/db?=x", "empty name")));
 
 TEST(DatabaseUrl, RedactedFormNeverContainsThePassword) {
   DatabaseUrl url = DatabaseUrl::parse("postgresql+asyncpg://prefect:hunter2@db:5432/orion?sslpassword=alsosecret");

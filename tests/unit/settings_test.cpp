@@ -36,15 +36,15 @@ TEST(Settings, LegacyAliasIsRead) {
 }
 
 TEST(Settings, CanonicalNameWinsOverAlias) {
-  Settings settings = settings_from({{"PREFECT_SQLALCHEMY_POOL_SIZE", "3"},
-                                     {"PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE", "7"}});
+  Settings settings =
+      settings_from({{"PREFECT_SQLALCHEMY_POOL_SIZE", "3"}, {"PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE", "7"}});
   EXPECT_EQ(settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE"), 7);
 }
 
 TEST(Settings, PasswordPlaceholderInUrlIsReplaced) {
-  Settings settings = settings_from({{"PREFECT_SERVER_DATABASE_CONNECTION_URL",
-                                      "postgresql://u:${PREFECT_API_DATABASE_PASSWORD}@h/d"},
-                                     {"PREFECT_API_DATABASE_PASSWORD", "s3cret"}});
+  Settings settings =
+      settings_from({{"PREFECT_SERVER_DATABASE_CONNECTION_URL", "postgresql://u:${PREFECT_API_DATABASE_PASSWORD}@h/d"},
+                     {"PREFECT_API_DATABASE_PASSWORD", "s3cret"}});
   EXPECT_EQ(settings.string("PREFECT_SERVER_DATABASE_CONNECTION_URL"), "postgresql://u:s3cret@h/d");
 }
 
@@ -75,8 +75,8 @@ TEST(Settings, BooleansAcceptPrefectsSpellings) {
 }
 
 TEST(Settings, JsonIsNestedAndObfuscatesSecrets) {
-  Settings settings = settings_from({{"PREFECT_SERVER_DATABASE_PASSWORD", "hunter2"},
-                                     {"PREFECT_SERVER_API_PORT", "4300"}});
+  Settings settings =
+      settings_from({{"PREFECT_SERVER_DATABASE_PASSWORD", "hunter2"}, {"PREFECT_SERVER_API_PORT", "4300"}});
   rapidjson::Document document;
   settings.to_json(document);
   EXPECT_EQ(document["server"]["api"]["port"].GetInt(), 4300);
@@ -115,8 +115,8 @@ TEST(Settings, PostgresDriverWithoutHostLeavesTheUrlUnset) {
 }
 
 TEST(Settings, SqliteDriverUsesTheNameAsPath) {
-  Settings settings = settings_from({{"PREFECT_SERVER_DATABASE_DRIVER", "sqlite+aiosqlite"},
-                                     {"PREFECT_SERVER_DATABASE_NAME", "/srv/p.db"}});
+  Settings settings = settings_from(
+      {{"PREFECT_SERVER_DATABASE_DRIVER", "sqlite+aiosqlite"}, {"PREFECT_SERVER_DATABASE_NAME", "/srv/p.db"}});
   EXPECT_EQ(settings.string("PREFECT_SERVER_DATABASE_CONNECTION_URL"), "sqlite+aiosqlite:////srv/p.db");
 }
 

@@ -10,9 +10,12 @@ namespace prefectd {
 
 void register_admin_routes(Router &router) {
   router.add({"GET", "/admin/version",
-              [](const RouteCall &) { return HttpResponse{200, json_string(kPrefectCompatibleVersion)}; },
+              [](const RouteCall &) {
+                return HttpResponse{200, json_string(kPrefectCompatibleVersion)};
+              },
               Execution::Inline});
-  router.add({"GET", "/admin/settings", [](const RouteCall &call) {
+  router.add({"GET", "/admin/settings",
+              [](const RouteCall &call) {
                 rapidjson::Document document;
                 call.server.settings.to_json(document);
                 return HttpResponse{200, to_json(document)};

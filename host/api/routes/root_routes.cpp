@@ -13,9 +13,15 @@ namespace prefectd {
 
 void register_root_routes(Router &router) {
   router.add({"GET", "/health", [](const RouteCall &) { return HttpResponse{200, "true"}; }, Execution::Inline, false});
-  router.add({"GET", "/version", [](const RouteCall &) { return HttpResponse{200, json_string(kPrefectApiVersion)}; },
+  router.add({"GET", "/version",
+              [](const RouteCall &) {
+                return HttpResponse{200, json_string(kPrefectApiVersion)};
+              },
               Execution::Inline, false});
-  router.add({"GET", "/hello", [](const RouteCall &) { return HttpResponse{200, json_string("\xF0\x9F\x91\x8B")}; },
+  router.add({"GET", "/hello",
+              [](const RouteCall &) {
+                return HttpResponse{200, json_string("\xF0\x9F\x91\x8B")};
+              },
               Execution::Inline});
   // Readiness means the database answers; the backend bounds the wait by
   // its connection timeout, so this cannot hang.
