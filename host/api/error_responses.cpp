@@ -44,7 +44,9 @@ HttpResponse validation_error_response(const std::vector<ValidationIssue> &issue
     if (i > 0) body += ",";
     body += "{\"type\":" + json_string(issue.type) + ",\"loc\":[";
     for (size_t j = 0; j < issue.location.size(); ++j) body += (j > 0 ? "," : "") + json_string(issue.location[j]);
-    body += "],\"msg\":" + json_string(issue.message) + ",\"input\":" + issue.input_json + "}";
+    body += "],\"msg\":" + json_string(issue.message) + ",\"input\":" + issue.input_json;
+    if (!issue.context_json.empty()) body += ",\"ctx\":" + issue.context_json;
+    body += "}";
   }
   body += "],\"request_body\":" + request_body_json + "}";
   return {422, body};

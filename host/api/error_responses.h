@@ -29,6 +29,7 @@ struct ValidationIssue {
   std::vector<std::string> location;  // {"query", "client"}
   std::string message;                // "Field required"
   std::string input_json = "null";    // the offending input, as JSON
+  std::string context_json = "";      // pydantic's "ctx" object, or empty for none
 };
 
 // {"exception_message": "Invalid request received.", "exception_detail": [...], "request_body": ...}

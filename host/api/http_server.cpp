@@ -55,7 +55,7 @@ std::string lowercase(std::string text) {
 HttpRequest to_http_request(const Pistache::Http::Request &request) {
   HttpRequest converted;
   converted.method = Pistache::Http::methodString(request.method());
-  converted.path = request.resource();
+  converted.path = percent_decode_path(request.resource());
   const auto &query = request.query();
   for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it) {
     converted.query.emplace_back(it->first, it->second);

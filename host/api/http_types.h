@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// Decodes %XX escapes in a request path, as Starlette does before routing;
+// a malformed escape is kept as it is.
+std::string percent_decode_path(std::string_view path);
 
 // Thrown by handlers for an answer other than success; the body is already
 // in Prefect's shape.

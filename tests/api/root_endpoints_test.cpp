@@ -1,9 +1,6 @@
 // The first endpoints, over real sockets against a real prefectd process,
 // on each backend; every body checked against Prefect's OpenAPI contract.
-#include "support/backends.h"
-#include "support/http_client.h"
-#include "support/openapi_contract.h"
-#include "support/prefectd_process.h"
+#include "support/api_test.h"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -15,35 +12,7 @@ namespace {
 
 using namespace testing_support;
 
-class RootEndpoints : public testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (unavailable(GetParam())) GTEST_SKIP() << GetParam() << " server not configured";
-    scratch_ = std::make_unique<ScratchDatabase>(GetParam());
-  }
-  void TearDown() override {
-    server_.reset();
-    scratch_.reset();
-  }
-
-  ServerProcess &start(std::map<std::string, std::string> environment = {}) {
-    environment["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = scratch_->url();
-    server_ = std::make_unique<ServerProcess>(environment);
-    return *server_;
-  }
-
-  HttpResult get(const std::string &path, const std::map<std::string, std::string> &headers = {}) {
-    return client_.request("GET", server_->api_url() + path, {}, headers);
-  }
-
-  void expect_contract(const std::string &method, const std::string &path, const HttpResult &result) {
-    EXPECT_EQ(contract_violation(method, path, static_cast<int>(result.status), result.body), "");
-  }
-
-  std::unique_ptr<ScratchDatabase> scratch_;
-  std::unique_ptr<ServerProcess> server_;
-  HttpClient client_;
-};
+class RootEndpoints : public ApiTest {};
 
 TEST_P(RootEndpoints, HealthIsTrue) {
   start();

@@ -63,3 +63,16 @@ TEST(Router, OutsideTheMountIsNotFound) {
 
 }  // namespace
 }  // namespace prefectd
+
+namespace prefectd {
+namespace {
+
+TEST(PercentDecodePath, DecodesEscapesAndKeepsMalformedOnes) {
+  EXPECT_EQ(percent_decode_path("/api/flows/name/report%20builder"), "/api/flows/name/report builder");
+  EXPECT_EQ(percent_decode_path("/a%2fb%C3%A9"), "/a/bé");
+  EXPECT_EQ(percent_decode_path("/100%"), "/100%");
+  EXPECT_EQ(percent_decode_path("/x%zz%4"), "/x%zz%4");
+}
+
+}  // namespace
+}  // namespace prefectd

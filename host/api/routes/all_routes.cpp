@@ -6,6 +6,7 @@ void register_all_routes(Router &router) {
   register_root_routes(router);
   register_admin_routes(router);
   register_csrf_routes(router);
+  register_flow_routes(router);
 }
 
 }  // namespace prefectd

@@ -8,6 +8,7 @@ class Router;
 void register_root_routes(Router &router);
 void register_admin_routes(Router &router);
 void register_csrf_routes(Router &router);
+void register_flow_routes(Router &router);
 
 // Every area, in the order Prefect's app includes its routers.
 void register_all_routes(Router &router);

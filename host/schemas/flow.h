@@ -1,0 +1,26 @@
+// Flow: {id, created, updated, name, tags, labels}.
+#pragma once
+
+#include "core/timestamp.h"
+#include "core/uuid.h"
+
+#include <optional>
+#include <string>
+
+namespace prefectd {
+
+struct Flow {
+  Uuid id;
+  Timestamp created;
+  Timestamp updated;
+  std::string name;
+  std::string tags_json = "[]";
+  std::optional<std::string> labels_json;  // NULL in the database reads as {}
+};
+
+std::string to_json(const Flow &flow);
+
+// Flow names may not contain these characters (FlowCreate's pattern).
+inline constexpr const char *kFlowNamePattern = "^[^/%&><]+$";
+
+}  // namespace prefectd

@@ -1,0 +1,34 @@
+#include "api_test.h"
+
+namespace prefectd::testing_support {
+
+void ApiTest::SetUp() {
+  if (unavailable(GetParam())) GTEST_SKIP() << GetParam() << " server not configured";
+  scratch_ = std::make_unique<ScratchDatabase>(GetParam());
+}
+
+void ApiTest::TearDown() {
+  server_.reset();  // the server must let go of the database before it is dropped
+  scratch_.reset();
+}
+
+ServerProcess &ApiTest::start(std::map<std::string, std::string> environment) {
+  environment["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = scratch_->url();
+  server_ = std::make_unique<ServerProcess>(environment);
+  return *server_;
+}
+
+HttpResult ApiTest::get(const std::string &path, const std::map<std::string, std::string> &headers) {
+  return client_.request("GET", server_->api_url() + path, {}, headers);
+}
+
+HttpResult ApiTest::send(const std::string &method, const std::string &path, const std::string &body) {
+  return client_.request(method, server_->api_url() + path, body);
+}
+
+void ApiTest::expect_contract(const std::string &method, const std::string &path_template, const HttpResult &result) {
+  EXPECT_EQ(contract_violation(method, path_template, static_cast<int>(result.status), result.body), "")
+      << method << " " << path_template;
+}
+
+}  // namespace prefectd::testing_support
