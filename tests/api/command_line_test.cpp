@@ -193,3 +193,18 @@ TEST(CommandLine, PluginBuiltAgainstTheFrozenFirstHeaderStillLoads) {
 
 }  // namespace
 }  // namespace prefectd
+
+namespace prefectd {
+namespace {
+
+TEST(CommandLine, SqliteOlderThan3_24IsRefusedNamingBothVersions) {
+  testing_support::CommandResult result = testing_support::run_prefectd(
+      {"serve"}, {{"LD_PRELOAD", std::string(PREFECTD_FIXTURE_DIR) + "/libfixture_old_sqlite_version.so"},
+                  {"PREFECT_SERVER_DATABASE_CONNECTION_URL", "sqlite+aiosqlite:///:memory:"}});
+  EXPECT_EQ(result.exit_code, 5) << result.output;
+  EXPECT_NE(result.output.find("SQLite 3.22.0 is too old: prefectd needs 3.24.0 or newer"), std::string::npos)
+      << result.output;
+}
+
+}  // namespace
+}  // namespace prefectd
