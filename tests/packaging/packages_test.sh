@@ -32,7 +32,7 @@ contains prefectd etc/prefectd/prefectd.env
 contains prefectd-backend-sqlite "$plugin_dir/libprefectd-backend-sqlite.so"
 contains prefectd-backend-postgresql "$plugin_dir/libprefectd-backend-postgres.so"
 contains prefectd-dev usr/include/prefectd/backend.h
-contains prefectd-dev usr/share/pkgconfig/prefectd-plugin.pc
+contains prefectd-dev "usr/lib/$multiarch/pkgconfig/prefectd-plugin.pc"
 contains prefectd-dev usr/share/doc/prefectd-dev/SDK.md
 contains prefectd-dev usr/share/doc/prefectd-dev/ABI.md
 if dpkg -c "$(deb prefectd-backend-sqlite)" | grep -q 'usr/bin/'; then fail "a backend package ships a binary"; fi
@@ -43,7 +43,10 @@ field() { dpkg-deb -f "$(deb "$1")" "$2"; }
 [[ $(field prefectd Depends) == *libpistache0* ]] || fail "shlibs: prefectd should depend on libpistache0: $(field prefectd Depends)"
 [[ $(field prefectd-backend-postgresql Depends) == *libpq5* ]] || fail "shlibs: the PostgreSQL backend should depend on libpq5"
 [[ $(field prefectd-backend-sqlite Depends) == *libsqlite3-0* ]] || fail "shlibs: the SQLite backend should depend on libsqlite3-0"
-[[ $(field prefectd-dev Architecture) == all ]] || fail "prefectd-dev should be Architecture: all"
+[[ $(field prefectd-dev Architecture) == "$(dpkg --print-architecture)" ]] || fail "prefectd-dev names this architecture's plugin directory, so it is architecture-specific"
+for name in prefectd prefectd-backend-sqlite prefectd-backend-postgresql prefectd-dev; do
+  contains "$name" "usr/share/doc/$name/changelog.Debian.gz"
+done
 dpkg-deb -e "$(deb prefectd)" "$work/control"
 grep -q 'run/systemd/system' "$work/control/postinst" || fail "postinst must not start the service without systemd"
 grep -qx '/etc/prefectd/prefectd.env' "$work/control/conffiles" || fail "the env file must be a conffile"
@@ -74,7 +77,7 @@ server_pid=
 
 # A third-party plugin, built only from the unpacked SDK: the header and the
 # pkg-config file, no path into the source tree.
-export PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_PATH="$root/usr/share/pkgconfig"
+export PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_PATH="$root/usr/lib/$multiarch/pkgconfig"
 cflags=$(pkg-config --cflags prefectd-plugin)
 [[ $cflags == *"$root/usr/include"* ]] || fail "pkg-config gives $cflags"
 mkdir -p "$work/third-party"
