@@ -28,9 +28,20 @@
 --     flow_run <-> flow_run_state, *_state -> artifact) are declared inline:
 --     SQLite has no ALTER TABLE ADD CONSTRAINT and checks FK targets only
 --     when rows are written.
---   * No trigram/GIN indexes. Instead ix_<table>_name_case_insensitive
---     (name COLLATE NOCASE) on flow, flow_run, task_run, deployment,
---     block_type and block_document.
+--   * No trigram/GIN indexes. Instead ix_<table>_name_case_insensitive on
+--     flow, flow_run, task_run, deployment, block_type and block_document,
+--     each created as (name COLLATE NOCASE).
+--   * Table rebuilds: Alembic's SQLite batch mode rebuilds a table (create a
+--     copy, move the rows, drop, rename) for every change other than adding
+--     a column or an index, and re-creates the indexes from reflection.
+--     SQLAlchemy's SQLite reflection reads index columns by name only, so a
+--     rebuild turns "col DESC" into "col" and "name COLLATE NOCASE" into
+--     "name", and drops expression indexes altogether (it keeps partial-index
+--     predicates). Indexes created before a later rebuild of their table are
+--     therefore written here in the form the rebuild left; each such index
+--     says so. SQLite can scan a plain index in either direction, and
+--     Prefect's case-insensitive match (lower(a) LIKE lower(b)) uses neither
+--     form, so query plans are not affected.
 
 -- ------------------------------------------------------------------------ flow
 
@@ -46,6 +57,7 @@ CREATE TABLE flow (
 );
 CREATE INDEX ix_flow__updated ON flow (updated);
 CREATE INDEX ix_flow__created ON flow (created);
+-- Keeps its collation: flow was never rebuilt after this index was added.
 CREATE INDEX ix_flow_name_case_insensitive ON flow (name COLLATE NOCASE);
 
 -- ---------------------------------------------------------------------- blocks
@@ -65,15 +77,16 @@ CREATE TABLE block_type (
 );
 CREATE INDEX ix_block_type__updated ON block_type (updated);
 CREATE UNIQUE INDEX uq_block_type__slug ON block_type (slug);
-CREATE INDEX ix_block_type_name_case_insensitive ON block_type (name COLLATE NOCASE);
+-- Plain, not COLLATE NOCASE: the rebuild in f335f9633eec (slug NOT NULL) dropped the collation.
+CREATE INDEX ix_block_type_name_case_insensitive ON block_type (name);
 
 CREATE TABLE block_schema (
     id CHAR(36) DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))),2) || '-' || substr('89ab',abs(random()) % 4 + 1, 1) || substr(lower(hex(randomblob(2))),2) || '-' || lower(hex(randomblob(6)))) NOT NULL,
     created DATETIME DEFAULT (strftime('%Y-%m-%d %H:%M:%f000', 'now')) NOT NULL,
     updated DATETIME DEFAULT (strftime('%Y-%m-%d %H:%M:%f000', 'now')) NOT NULL,
     fields JSON DEFAULT '{}' NOT NULL,
-    checksum VARCHAR NOT NULL,
     block_type_id CHAR(36) NOT NULL,
+    checksum VARCHAR NOT NULL,
     capabilities JSON DEFAULT '[]' NOT NULL,
     version VARCHAR DEFAULT 'non-versioned' NOT NULL,
     CONSTRAINT pk_block_schema PRIMARY KEY (id),
@@ -102,8 +115,8 @@ CREATE TABLE block_schema_reference (
 );
 CREATE INDEX ix_block_schema_reference__updated ON block_schema_reference (updated);
 
--- The table began as block_data/block; the names of its schema FK and unique
--- index predate the rename and were never updated.
+-- The table began as block_data, then block; its schema FK and unique index
+-- keep the block_* names the 2022 migrations gave them.
 CREATE TABLE block_document (
     id CHAR(36) DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))),2) || '-' || substr('89ab',abs(random()) % 4 + 1, 1) || substr(lower(hex(randomblob(2))),2) || '-' || lower(hex(randomblob(6)))) NOT NULL,
     created DATETIME DEFAULT (strftime('%Y-%m-%d %H:%M:%f000', 'now')) NOT NULL,
@@ -125,6 +138,7 @@ CREATE INDEX ix_block_document__updated ON block_document (updated);
 CREATE UNIQUE INDEX uq_block__type_id_name ON block_document (block_type_id, name);
 CREATE INDEX ix_block_document__is_anonymous ON block_document (is_anonymous);
 CREATE INDEX ix_block_document__block_type_name__name ON block_document (block_type_name, name);
+-- Keeps its collation: added in 2023, after block_document's last rebuild.
 CREATE INDEX ix_block_document_name_case_insensitive ON block_document (name COLLATE NOCASE);
 
 CREATE TABLE block_document_reference (
@@ -320,8 +334,8 @@ CREATE TABLE deployment (
     tags JSON DEFAULT '[]' NOT NULL,
     parameters JSON DEFAULT '{}' NOT NULL,
     flow_id CHAR(36) NOT NULL,
-    infrastructure_document_id CHAR(36),
     description TEXT,
+    infrastructure_document_id CHAR(36),
     parameter_openapi_schema JSON,
     storage_document_id CHAR(36),
     version VARCHAR,
@@ -360,7 +374,8 @@ CREATE TABLE deployment (
 CREATE INDEX ix_deployment__flow_id ON deployment (flow_id);
 CREATE INDEX ix_deployment__updated ON deployment (updated);
 CREATE UNIQUE INDEX uq_deployment__flow_id_name ON deployment (flow_id, name);
-CREATE INDEX ix_deployment_name_case_insensitive ON deployment (name COLLATE NOCASE);
+-- Plain, not COLLATE NOCASE: the rebuild in 638cbcc2a158 (infrastructure FK) dropped the collation.
+CREATE INDEX ix_deployment_name_case_insensitive ON deployment (name);
 CREATE INDEX ix_deployment__work_queue_name ON deployment (work_queue_name);
 CREATE INDEX ix_deployment__created ON deployment (created);
 CREATE INDEX ix_deployment__work_queue_id ON deployment (work_queue_id);
@@ -482,14 +497,17 @@ CREATE INDEX ix_flow_run__state_name ON flow_run (state_name);
 CREATE INDEX ix_flow_run__state_timestamp ON flow_run (state_timestamp);
 CREATE INDEX ix_flow_run__updated ON flow_run (updated);
 CREATE UNIQUE INDEX uq_flow_run__flow_id_idempotency_key ON flow_run (flow_id, idempotency_key);
-CREATE INDEX ix_flow_run__end_time_desc ON flow_run (end_time DESC);
-CREATE INDEX ix_flow_run__expected_start_time_desc ON flow_run (expected_start_time DESC);
-CREATE INDEX ix_flow_run__next_scheduled_start_time_asc ON flow_run (next_scheduled_start_time ASC);
+-- Plain despite their names: later rebuilds of flow_run (the first in
+-- 638cbcc2a158) re-created them without the sort order.
+CREATE INDEX ix_flow_run__end_time_desc ON flow_run (end_time);
+CREATE INDEX ix_flow_run__expected_start_time_desc ON flow_run (expected_start_time);
+CREATE INDEX ix_flow_run__next_scheduled_start_time_asc ON flow_run (next_scheduled_start_time);
 CREATE INDEX ix_flow_run__infrastructure_document_id ON flow_run (infrastructure_document_id);
 CREATE INDEX ix_flow_run__work_queue_name ON flow_run (work_queue_name);
 CREATE INDEX ix_flow_run__work_queue_id ON flow_run (work_queue_id);
 CREATE INDEX ix_flow_run__deployment_version ON flow_run (deployment_version);
-CREATE INDEX ix_flow_run_name_case_insensitive ON flow_run (name COLLATE NOCASE);
+-- Plain, not COLLATE NOCASE: the same rebuilds dropped the collation.
+CREATE INDEX ix_flow_run_name_case_insensitive ON flow_run (name);
 -- No COALESCE(start_time, expected_start_time) indexes: the SQLite migration
 -- built them over string literals and later batch rebuilds of flow_run dropped
 -- them, so a migrated SQLite database has neither.
@@ -525,8 +543,9 @@ CREATE INDEX ix_flow_run_state__name ON flow_run_state (name);
 CREATE INDEX ix_flow_run_state__type ON flow_run_state (type);
 CREATE INDEX ix_flow_run_state__updated ON flow_run_state (updated);
 CREATE INDEX ix_flow_run_state__result_artifact_id ON flow_run_state (result_artifact_id);
+-- No DESC despite the name: the rebuild in f92143d30c24 (result_artifact_id FK) dropped it.
 CREATE UNIQUE INDEX uq_flow_run_state__flow_run_id_timestamp_desc
-    ON flow_run_state (flow_run_id, "timestamp" DESC);
+    ON flow_run_state (flow_run_id, "timestamp");
 
 CREATE TABLE flow_run_input (
     id CHAR(36) DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))),2) || '-' || substr('89ab',abs(random()) % 4 + 1, 1) || substr(lower(hex(randomblob(2))),2) || '-' || lower(hex(randomblob(6)))) NOT NULL,
@@ -587,10 +606,12 @@ CREATE INDEX ix_task_run__state_timestamp ON task_run (state_timestamp);
 CREATE INDEX ix_task_run__updated ON task_run (updated);
 CREATE UNIQUE INDEX uq_task_run__flow_run_id_task_key_dynamic_key
     ON task_run (flow_run_id, task_key, dynamic_key);
-CREATE INDEX ix_task_run__expected_start_time_desc ON task_run (expected_start_time DESC);
-CREATE INDEX ix_task_run__next_scheduled_start_time_asc ON task_run (next_scheduled_start_time ASC);
-CREATE INDEX ix_task_run__end_time_desc ON task_run (end_time DESC);
-CREATE INDEX ix_task_run_name_case_insensitive ON task_run (name COLLATE NOCASE);
+-- Plain despite their names, and without NOCASE: the rebuild in 8167af8df781
+-- (flow_run_id made nullable) re-created them without sort order or collation.
+CREATE INDEX ix_task_run__expected_start_time_desc ON task_run (expected_start_time);
+CREATE INDEX ix_task_run__next_scheduled_start_time_asc ON task_run (next_scheduled_start_time);
+CREATE INDEX ix_task_run__end_time_desc ON task_run (end_time);
+CREATE INDEX ix_task_run_name_case_insensitive ON task_run (name);
 
 CREATE TABLE task_run_state (
     id CHAR(36) DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))),2) || '-' || substr('89ab',abs(random()) % 4 + 1, 1) || substr(lower(hex(randomblob(2))),2) || '-' || lower(hex(randomblob(6)))) NOT NULL,
@@ -614,8 +635,9 @@ CREATE INDEX ix_task_run_state__name ON task_run_state (name);
 CREATE INDEX ix_task_run_state__type ON task_run_state (type);
 CREATE INDEX ix_task_run_state__updated ON task_run_state (updated);
 CREATE INDEX ix_task_run_state__result_artifact_id ON task_run_state (result_artifact_id);
+-- No DESC despite the name: the rebuild in f92143d30c24 (result_artifact_id FK) dropped it.
 CREATE UNIQUE INDEX uq_task_run_state__task_run_id_timestamp_desc
-    ON task_run_state (task_run_id, "timestamp" DESC);
+    ON task_run_state (task_run_id, "timestamp");
 
 CREATE TABLE task_run_state_cache (
     id CHAR(36) DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))),2) || '-' || substr('89ab',abs(random()) % 4 + 1, 1) || substr(lower(hex(randomblob(2))),2) || '-' || lower(hex(randomblob(6)))) NOT NULL,
@@ -654,7 +676,8 @@ CREATE INDEX ix_log__flow_run_id_timestamp ON log (flow_run_id, "timestamp");
 
 -- ------------------------------------------------------------------- artifacts
 
--- data and metadata_ are plain JSON (not JSON) in Prefect; run ids have no FKs.
+-- Run ids have no FKs (dropped in 8d148e44e669). data and metadata_ are
+-- JSON here as on every other JSON column (only PostgreSQL tells json from jsonb).
 CREATE TABLE artifact (
     id CHAR(36) DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))),2) || '-' || substr('89ab',abs(random()) % 4 + 1, 1) || substr(lower(hex(randomblob(2))),2) || '-' || lower(hex(randomblob(6)))) NOT NULL,
     created DATETIME DEFAULT (strftime('%Y-%m-%d %H:%M:%f000', 'now')) NOT NULL,
@@ -722,7 +745,7 @@ CREATE INDEX ix_events__updated ON events (updated);
 CREATE INDEX ix_events__event_related_occurred ON events (event, related, occurred);
 CREATE INDEX ix_events__related_resource_ids ON events (related_resource_ids);
 
--- resource is plain JSON (not JSON) in Prefect; event_id has no FK.
+-- event_id has no FK, as in Prefect.
 CREATE TABLE event_resources (
     occurred DATETIME NOT NULL,
     resource_id TEXT NOT NULL,

@@ -1,20 +1,26 @@
 WITH RECURSIVE
     -- Prefect's make_timestamp_intervals for SQLite: consecutive intervals
-    -- (interval_start, interval_end) that step from the start time by the
-    -- interval while interval_start is before the end time (half-open, as on
-    -- PostgreSQL); at most 500 rows, as in Prefect. The last interval may end
-    -- after the end time. Both columns are text 'YYYY-MM-DD HH:MM:SS.ffffff'
-    -- (naive UTC), the format of every SQLite timestamp column.
+    -- (interval_start, interval_end), each one step long, starting at the
+    -- start time; at most 500 rows. Both columns are text
+    -- 'YYYY-MM-DD HH:MM:SS.ffffff' (naive UTC), the format of every SQLite
+    -- timestamp column. The last interval may end after the end time.
+    --
+    -- Row semantics follow Prefect's SQLite CTE rather than PostgreSQL's
+    -- generate_series: the first interval is always produced, even when the
+    -- start is not before the end (Prefect's base case has no condition),
+    -- and each further interval is produced while its start is before the
+    -- end time. (Prefect's API rejects steps under one second beforehand.)
     --
     -- Before use, the plugin replaces three textual tokens, each written in
-    -- curly braces below: start and end (timestamp-text expressions) and
-    -- interval_seconds (a numeric expression, the step in seconds). Each token
-    -- occurs exactly once, and none occurs in a comment.
+    -- curly braces below: start and end (timestamp-text expressions in the
+    -- format above) and interval_seconds (a numeric expression, the step in
+    -- seconds). Each token occurs exactly once, and none occurs in a comment.
     --
     -- Arithmetic is done in integer microseconds since the epoch (whole
-    -- seconds from strftime('%s'), the fraction parsed from the text), and
+    -- seconds from strftime('%s'), the fraction read from the text), and
     -- every row is computed from the start and its ordinal, so there is no
-    -- floating-point drift and microseconds survive. The comments sit after
+    -- floating-point drift and microseconds survive. (Prefect goes through
+    -- julianday(), which keeps milliseconds only.) The comments sit after
     -- WITH RECURSIVE so that the template still works when wrapped as
     -- SELECT ... FROM (<template>) AS x.
     raw_bounds(start_text, end_text, step_seconds) AS (
@@ -38,7 +44,6 @@ WITH RECURSIVE
     series(n, interval_start_us) AS (
         SELECT 0, start_us
         FROM bounds
-        WHERE start_us < end_us AND step_us > 0
         UNION ALL
         SELECT series.n + 1, bounds.start_us + (series.n + 1) * bounds.step_us
         FROM series, bounds
