@@ -2,6 +2,7 @@
 // AsyncPostgresQueryComponents): pure functions that append SQL.
 #include "embedded_sql.h"
 #include "plugin_error.h"
+#include "sql_templates.h"
 #include "vtables.h"
 
 #include <string>
@@ -150,32 +151,9 @@ constexpr std::string_view kInlineTimestampIntervals =
 
 void timestamp_intervals(const char *start, const char *end, const char *interval_seconds_sql, pd_sink *out) {
   const char *file = backend::find_embedded_sql("queries/timestamp_intervals.sql");
-  std::string_view text = file != nullptr ? std::string_view(file) : kInlineTimestampIntervals;
-  // Substitute every {token} in one pass, so substituted text (which may
-  // itself contain braces) is never scanned again.
-  std::string sql;
-  sql.reserve(text.size() + 64);
-  while (!text.empty()) {
-    const size_t open = text.find('{');
-    if (open == std::string_view::npos) break;
-    sql.append(text.substr(0, open));
-    text.remove_prefix(open);
-    if (text.starts_with("{start}")) {
-      sql += start;
-      text.remove_prefix(7);
-    } else if (text.starts_with("{end}")) {
-      sql += end;
-      text.remove_prefix(5);
-    } else if (text.starts_with("{interval_seconds}")) {
-      sql += interval_seconds_sql;
-      text.remove_prefix(18);
-    } else {
-      sql += '{';
-      text.remove_prefix(1);
-    }
-  }
-  sql.append(text);
-  append(out, sql);
+  append(out,
+         backend::fill_template(file != nullptr ? std::string_view(file) : kInlineTimestampIntervals,
+                                {{"{start}", start}, {"{end}", end}, {"{interval_seconds}", interval_seconds_sql}}));
 }
 
 void upsert_clause(const char *const *targets, size_t target_count, const char *const *updates, size_t update_count,
@@ -221,24 +199,6 @@ void for_update(int skip_locked, pd_sink *out) {
   append(out, skip_locked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE");
 }
 
-pd_status query_template(pd_query_template query, pd_sink *out) {
-  return guarded(nullptr, [&] {
-    const char *path = nullptr;
-    switch (query) {
-      case PD_QUERY_SCHEDULED_FLOW_RUNS_FROM_WORK_POOLS:
-        path = "queries/scheduled_flow_runs_from_work_pools.sql";
-        break;
-      case PD_QUERY_SCHEDULED_FLOW_RUNS_FROM_WORK_QUEUES:
-        path = "queries/scheduled_flow_runs_from_work_queues.sql";
-        break;
-    }
-    const char *sql = path != nullptr ? backend::find_embedded_sql(path) : nullptr;
-    if (sql == nullptr) return PD_NOT_SUPPORTED;
-    append(out, sql);
-    return PD_OK;
-  });
-}
-
 // The exception firewall for the void members: an exception (only
 // std::bad_alloc is possible) ends the append instead of crossing the ABI.
 template <auto Function>
@@ -278,7 +238,7 @@ const pd_query_components &query_components_vtable() {
       .xUpsertClause = Shielded<upsert_clause>::call,
       .xUpdateFrom = Shielded<update_from>::call,
       .xForUpdate = Shielded<for_update>::call,
-      .xQueryTemplate = query_template,
+      .xQueryTemplate = backend::append_query_template,
   };
   return vtable;
 }

@@ -1,6 +1,7 @@
 // QueryComponents for SQLite: Prefect's SQLite dialect pieces.
 #include "embedded_sql.h"
 #include "plugin_error.h"
+#include "sql_templates.h"
 #include "vtables.h"
 
 #include <string>
@@ -50,13 +51,6 @@ void append_list(pd_sink *out, const char *function, const char *const *expressi
     append(out, expressions[i]);
   }
   append(out, ")");
-}
-
-std::string replaced(std::string text, std::string_view token, std::string_view value) {
-  for (size_t at = text.find(token); at != std::string::npos; at = text.find(token, at + value.size())) {
-    text.replace(at, token.size(), value);
-  }
-  return text;
 }
 
 void placeholder(int index, pd_sink *out) {
@@ -140,12 +134,9 @@ void timestamp_intervals(const char *start, const char *end, const char *interva
   const char *text = backend::find_embedded_sql("queries/timestamp_intervals.sql");
   // The template is compiled in; a build without it gets SQL that fails
   // with a name saying what is missing rather than an empty result.
-  std::string sql = text != nullptr ? text : "SELECT * FROM missing_template_queries_timestamp_intervals_sql";
-  while (!sql.empty() && (sql.back() == '\n' || sql.back() == ';' || sql.back() == ' ')) sql.pop_back();
-  sql = replaced(std::move(sql), "{start}", start);
-  sql = replaced(std::move(sql), "{end}", end);
-  sql = replaced(std::move(sql), "{interval_seconds}", interval_seconds_expression);
-  append(out, sql);
+  append(out, backend::fill_template(
+                  text != nullptr ? text : "SELECT * FROM missing_template_queries_timestamp_intervals_sql",
+                  {{"{start}", start}, {"{end}", end}, {"{interval_seconds}", interval_seconds_expression}}));
 }
 
 void upsert_clause(const char *const *targets, size_t target_count, const char *const *updates, size_t update_count,
@@ -183,22 +174,6 @@ void update_from(const char *table, const pd_sql_pair *assignments, size_t count
 // A write transaction already holds SQLite's database lock.
 void for_update(int, pd_sink *) {}
 
-pd_status query_template(pd_query_template query, pd_sink *out) {
-  const char *path = nullptr;
-  switch (query) {
-    case PD_QUERY_SCHEDULED_FLOW_RUNS_FROM_WORK_POOLS:
-      path = "queries/scheduled_flow_runs_from_work_pools.sql";
-      break;
-    case PD_QUERY_SCHEDULED_FLOW_RUNS_FROM_WORK_QUEUES:
-      path = "queries/scheduled_flow_runs_from_work_queues.sql";
-      break;
-  }
-  const char *text = path != nullptr ? backend::find_embedded_sql(path) : nullptr;
-  if (text == nullptr) return PD_NOT_SUPPORTED;
-  append(out, text);
-  return PD_OK;
-}
-
 }  // namespace
 
 const pd_query_components &query_components_vtable() {
@@ -224,7 +199,7 @@ const pd_query_components &query_components_vtable() {
       .xUpsertClause = upsert_clause,
       .xUpdateFrom = update_from,
       .xForUpdate = for_update,
-      .xQueryTemplate = query_template,
+      .xQueryTemplate = backend::append_query_template,
   };
   return vtable;
 }

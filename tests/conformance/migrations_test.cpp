@@ -92,6 +92,20 @@ TEST_P(Migrations, DowngradeWithoutTargetRevertsOneStep) {
   EXPECT_EQ(runner.current(), real.head());
 }
 
+TEST_P(Migrations, WorkerPollTemplatesRunOnTheMigratedSchema) {
+  MigrationRunner(*database_).upgrade();
+  Session session = database_->session();
+  Statement pools = session.prepare(database_->queries().query_template(PD_QUERY_SCHEDULED_FLOW_RUNS_FROM_WORK_POOLS));
+  pools.bind_json(1, "[]").bind_null(2).bind_null(3).bind_null(4).bind(5, 10).bind(6, 1000).bind(7, 1000).bind(8, true);
+  EXPECT_FALSE(pools.step()) << "no pools, no runs";
+  EXPECT_EQ(pools.column_name(0), "run_work_pool_id");
+  Statement queues =
+      session.prepare(database_->queries().query_template(PD_QUERY_SCHEDULED_FLOW_RUNS_FROM_WORK_QUEUES));
+  queues.bind_json(1, "[]").bind_null(2).bind_null(3);
+  EXPECT_FALSE(queues.step());
+  EXPECT_EQ(queues.column_name(0), "wq_id");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Migrations, testing::ValuesIn(testing_support::backend_names()),
                          testing_support::backend_test_name);
 
