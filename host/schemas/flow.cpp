@@ -5,31 +5,37 @@
 namespace prefectd {
 namespace {
 
-void add_string(rapidjson::Document &document, const char *key, const std::string &value) {
-  auto &allocator = document.GetAllocator();
-  document.AddMember(rapidjson::StringRef(key), rapidjson::Value(value.c_str(), allocator), allocator);
+using Allocator = rapidjson::Document::AllocatorType;
+
+void add_string(rapidjson::Value &object, const char *key, const std::string &value, Allocator &allocator) {
+  object.AddMember(rapidjson::StringRef(key), rapidjson::Value(value.c_str(), allocator), allocator);
 }
 
-void add_stored_json(rapidjson::Document &document, const char *key, const std::string &stored) {
-  rapidjson::Document parsed(&document.GetAllocator());
+void add_stored_json(rapidjson::Value &object, const char *key, const std::string &stored, Allocator &allocator) {
+  rapidjson::Document parsed(&allocator);
   parsed.Parse(stored.c_str());
   rapidjson::Value value;
-  if (!parsed.HasParseError()) value.CopyFrom(parsed, document.GetAllocator());
-  document.AddMember(rapidjson::StringRef(key), value, document.GetAllocator());
+  if (!parsed.HasParseError()) value.CopyFrom(parsed, allocator);
+  object.AddMember(rapidjson::StringRef(key), value, allocator);
 }
 
 }  // namespace
 
+rapidjson::Value flow_json(const Flow &flow, Allocator &allocator) {
+  rapidjson::Value object(rapidjson::kObjectType);
+  add_string(object, "id", flow.id.to_string(), allocator);
+  add_string(object, "created", flow.created.to_iso8601(), allocator);
+  add_string(object, "updated", flow.updated.to_iso8601(), allocator);
+  add_string(object, "name", flow.name, allocator);
+  add_stored_json(object, "tags", flow.tags_json, allocator);
+  add_stored_json(object, "labels", flow.labels_json.value_or("{}"), allocator);
+  return object;
+}
+
 std::string to_json(const Flow &flow) {
   rapidjson::Document document;
-  document.SetObject();
-  add_string(document, "id", flow.id.to_string());
-  add_string(document, "created", flow.created.to_iso8601());
-  add_string(document, "updated", flow.updated.to_iso8601());
-  add_string(document, "name", flow.name);
-  add_stored_json(document, "tags", flow.tags_json);
-  add_stored_json(document, "labels", flow.labels_json.value_or("{}"));
-  return prefectd::to_json(document);
+  rapidjson::Value object = flow_json(flow, document.GetAllocator());
+  return prefectd::to_json(object);
 }
 
 }  // namespace prefectd

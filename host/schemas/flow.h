@@ -4,6 +4,8 @@
 #include "core/timestamp.h"
 #include "core/uuid.h"
 
+#include <rapidjson/document.h>
+
 #include <optional>
 #include <string>
 
@@ -19,6 +21,8 @@ struct Flow {
 };
 
 std::string to_json(const Flow &flow);
+// The same object, built in `allocator` (for lists and envelopes).
+rapidjson::Value flow_json(const Flow &flow, rapidjson::Document::AllocatorType &allocator);
 
 // Flow names may not contain these characters (FlowCreate's pattern).
 inline constexpr const char *kFlowNamePattern = "^[^/%&><]+$";

@@ -1,16 +1,42 @@
-// POST /flows/, GET /flows/{id}, GET /flows/name/{name}, PATCH and DELETE /flows/{id}.
+// POST /flows/, GET /flows/{id}, GET /flows/name/{name}, PATCH and DELETE /flows/{id};
+// POST /flows/filter, /flows/count, /flows/paginate and /flows/bulk_delete.
 #include "api/error_responses.h"
+#include "api/json_writer.h"
+#include "api/pagination.h"
 #include "api/request_body.h"
 #include "api/router.h"
 #include "api/server_context.h"
 #include "database/database_interface.h"
+#include "filters/filter_json.h"
 #include "models/flows.h"
 #include "routes.h"
+
+#include <algorithm>
 
 namespace prefectd {
 namespace {
 
 constexpr const char *kFlowNotFound = "Flow not found";
+// Prefect's BULK_OPERATION_LIMIT: bulk deletes take 1..50 flows, 50 by default.
+constexpr int64_t kBulkOperationLimit = 50;
+
+// The body of a filter route; empty means {}. A malformed body is the 422
+// RequestBody answers. (Becomes call.body once the dispatcher validates.)
+rapidjson::Document filter_body(const RouteCall &call) {
+  rapidjson::Document document;
+  if (!call.request.body.empty()) {
+    document.Parse(call.request.body.c_str(), call.request.body.size());
+    if (document.HasParseError()) RequestBody reject(call.request);
+  }
+  if (!document.IsObject()) document.SetObject();
+  return document;
+}
+
+std::string flow_list_json(const std::vector<Flow> &flows, rapidjson::Document &document) {
+  document.SetArray();
+  for (const Flow &flow : flows) document.PushBack(flow_json(flow, document.GetAllocator()), document.GetAllocator());
+  return to_json(document);
+}
 
 Uuid path_id(const RouteCall &call) {
   return *Uuid::parse(call.path.at("id"));
@@ -76,6 +102,74 @@ HttpResponse remove(const RouteCall &call) {
   return {204, ""};
 }
 
+HttpResponse filter(const RouteCall &call) {
+  rapidjson::Document body = filter_body(call);
+  const Page page{limit_from_body(body, call.server.settings), offset_from_body(body)};
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  auto flows =
+      read_flows(database, session, FilterSet::from_body(body), filter_json::string(&body, "sort").value_or(""), page);
+  rapidjson::Document response;
+  return {200, flow_list_json(flows, response)};
+}
+
+HttpResponse count(const RouteCall &call) {
+  rapidjson::Document body = filter_body(call);
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  return {200, std::to_string(count_flows(database, session, FilterSet::from_body(body)))};
+}
+
+HttpResponse paginate(const RouteCall &call) {
+  rapidjson::Document body = filter_body(call);
+  const int64_t limit = limit_from_body(body, call.server.settings);
+  const int64_t page = page_from_body(body);
+  const FilterSet filters = FilterSet::from_body(body);
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  auto flows = read_flows(database, session, filters, filter_json::string(&body, "sort").value_or(""),
+                          Page{limit, (page - 1) * limit});
+  const int64_t total = count_flows(database, session, filters);
+
+  rapidjson::Document response;
+  auto &allocator = response.GetAllocator();
+  rapidjson::Value results(rapidjson::kArrayType);
+  for (const Flow &flow : flows) results.PushBack(flow_json(flow, allocator), allocator);
+  response.SetObject();
+  response.AddMember("results", results, allocator);
+  response.AddMember("count", total, allocator);
+  response.AddMember("limit", limit, allocator);
+  response.AddMember("pages", page_count(total, limit), allocator);
+  response.AddMember("page", page, allocator);
+  return {200, to_json(response)};
+}
+
+// Deletes up to `limit` flows matching `flows` (by name, as read_flows
+// orders by default), their deployments with them.
+HttpResponse bulk_delete(const RouteCall &call) {
+  rapidjson::Document body = filter_body(call);
+  // The contract bounds limit to 1..50; the clamp only keeps a bad body harmless.
+  const int64_t limit =
+      std::clamp<int64_t>(filter_json::integer(&body, "limit").value_or(kBulkOperationLimit), 1, kBulkOperationLimit);
+  FilterSet filters;
+  filters.flows = FilterSet::from_body(body).flows;
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  Transaction transaction(session, PD_TRANSACTION_WRITE);
+  std::vector<Uuid> ids;
+  for (const Flow &flow : read_flows(database, session, filters, "", Page{limit, 0})) ids.push_back(flow.id);
+  const std::vector<Uuid> deleted = delete_flows(database, session, ids);
+  transaction.commit();
+
+  rapidjson::Document response;
+  auto &allocator = response.GetAllocator();
+  rapidjson::Value list(rapidjson::kArrayType);
+  for (const Uuid &id : deleted) list.PushBack(rapidjson::Value(id.to_string().c_str(), allocator), allocator);
+  response.SetObject();
+  response.AddMember("deleted", list, allocator);
+  return {200, to_json(response)};
+}
+
 }  // namespace
 
 void register_flow_routes(Router &router) {
@@ -84,6 +178,10 @@ void register_flow_routes(Router &router) {
   router.add({"GET", "/flows/name/{name}", read_by_name});
   router.add({"PATCH", "/flows/{id:uuid}", update});
   router.add({"DELETE", "/flows/{id:uuid}", remove});
+  router.add({"POST", "/flows/filter", filter});
+  router.add({"POST", "/flows/count", count});
+  router.add({"POST", "/flows/paginate", paginate});
+  router.add({"POST", "/flows/bulk_delete", bulk_delete});
 }
 
 }  // namespace prefectd

@@ -1,0 +1,22 @@
+// limit, offset and page of "read many" bodies (filters.md §5).
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+
+namespace prefectd {
+
+class Settings;
+
+// Prefect's LimitBody: absent or null gives PREFECT_SERVER_API_DEFAULT_LIMIT;
+// below 0 or above that default is a 422 {"detail": "Invalid limit: ..."}.
+int64_t limit_from_body(const rapidjson::Value &body, const Settings &settings);
+// `offset`, default 0 (the contract rejects negative values).
+int64_t offset_from_body(const rapidjson::Value &body);
+// `page`, default 1 (the contract rejects values below 1).
+int64_t page_from_body(const rapidjson::Value &body);
+// How many pages of `limit` rows hold `count` rows (0 when limit is 0).
+int64_t page_count(int64_t count, int64_t limit);
+
+}  // namespace prefectd

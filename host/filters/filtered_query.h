@@ -1,0 +1,58 @@
+// A "read many" statement over one table: the WHERE conditions collected
+// with their bound values, turned into a page of rows or a count.
+//
+//   FilteredQuery query = filtered_flow_runs(database.queries(), filters);
+//   Statement rows = query.select(session, "flow_run.id, flow_run.name",
+//                                 flow_run_sort(sort, query.alias()), Page{limit, offset});
+//   Statement count = query.count(session);  // one row: count(*)
+#pragma once
+
+#include "sql_builder.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prefectd {
+
+class QueryComponents;
+class Session;
+class Statement;
+
+struct Page {
+  std::optional<int64_t> limit;  // nullopt: no LIMIT
+  int64_t offset = 0;
+};
+
+class FilteredQuery {
+ public:
+  // Rows of `table`, which the SQL names by the table's own name (alias()).
+  FilteredQuery(const QueryComponents &queries, std::string table);
+
+  const std::string &alias() const { return table_; }
+  // For conditions the caller adds itself: bind their values through it.
+  SqlBuilder &sql() { return sql_; }
+  // ANDs `condition` (SQL on alias()) into the WHERE clause.
+  void where(std::string condition);
+
+  // SELECT <columns> FROM <table> WHERE ... [ORDER BY <order_by>] [LIMIT ... OFFSET ...]
+  std::string select_sql(std::string_view columns, std::string_view order_by, const Page &page,
+                         SqlBuilder &parameters) const;
+  Statement select(Session &session, std::string_view columns, std::string_view order_by, const Page &page) const;
+  // SELECT count(*) FROM <table> WHERE ...
+  std::string count_sql() const;
+  Statement count(Session &session) const;
+  // Steps the count statement and returns its value.
+  int64_t count_rows(Session &session) const;
+
+ private:
+  std::string where_clause() const;
+
+  std::string table_;
+  SqlBuilder sql_;
+  std::vector<std::string> conditions_;
+};
+
+}  // namespace prefectd

@@ -1,0 +1,16 @@
+// FlowFilter (filters.md §3) compiled to a condition on a flow row.
+#pragma once
+
+#include "sql_builder.h"
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <string_view>
+
+namespace prefectd {
+
+// A condition on the flow row named `alias`; TRUE when `filter` has no criteria.
+std::string flow_filter_condition(SqlBuilder &sql, const rapidjson::Value &filter, std::string_view alias);
+
+}  // namespace prefectd

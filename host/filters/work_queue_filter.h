@@ -1,0 +1,16 @@
+// WorkQueueFilter (filters.md §3) compiled to a condition on a work_queue row.
+#pragma once
+
+#include "sql_builder.h"
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <string_view>
+
+namespace prefectd {
+
+// A condition on the work_queue row named `alias`; TRUE when `filter` has no criteria.
+std::string work_queue_filter_condition(SqlBuilder &sql, const rapidjson::Value &filter, std::string_view alias);
+
+}  // namespace prefectd
