@@ -27,18 +27,18 @@ struct OrchestrationContext {
   std::optional<State> proposed_state;
   // What was written (or the current state when nothing was), set by
   // validation; after and cleanup hooks read it.
-  std::optional<State> validated_state;
+  std::optional<State> validated_state{};
   bool state_written = false;
 
   SetStateStatus status = SetStateStatus::Accept;
-  StateResponseDetails details;
+  StateResponseDetails details{};
 
   // The api-version parameter (flow runs only) and the client version.
-  std::optional<Version> api_version;
-  std::optional<std::string> client_version;
+  std::optional<Version> api_version{};
+  std::optional<std::string> client_version{};
 
   // The first exception raised by a before hook; re-raised at the end.
-  std::exception_ptr orchestration_error;
+  std::exception_ptr orchestration_error{};
 
   std::optional<StateType> initial_state_type() const;
   std::optional<StateType> proposed_state_type() const;
