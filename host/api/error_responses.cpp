@@ -52,6 +52,11 @@ HttpResponse validation_error_response(const std::vector<ValidationIssue> &issue
   return {422, body};
 }
 
+void throw_exception_message(int status, std::string_view message) {
+  HttpResponse response = exception_message_response(status, message);
+  throw HttpError(status, std::move(response.body));
+}
+
 void throw_validation_error(const std::vector<ValidationIssue> &issues, const std::string &request_body_json) {
   HttpResponse response = validation_error_response(issues, request_body_json);
   throw HttpError(422, std::move(response.body));

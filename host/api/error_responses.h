@@ -22,6 +22,7 @@ HttpResponse integrity_conflict_response();
 
 // For handlers: throw the same answers.
 [[noreturn]] void throw_detail(int status, std::string_view message);
+[[noreturn]] void throw_exception_message(int status, std::string_view message);
 
 // One pydantic-style entry of a 422's exception_detail.
 struct ValidationIssue {

@@ -69,7 +69,17 @@ HttpResponse RequestDispatcher::dispatch(const HttpRequest &request) const {
     if (auto refusal = check_api_version(request)) return *refusal;
   }
   try {
-    return match.route->handler(RouteCall{request, match.parameters, context_});
+    // Provisional: parsed but not yet validated against the contract.
+    rapidjson::Document body;
+    if (!request.body.empty()) body.Parse(request.body.c_str(), request.body.size());
+    if (body.HasParseError()) body.SetNull();
+    rapidjson::Document query;
+    query.SetObject();
+    for (const auto &[name, value] : request.query) {
+      query.AddMember(rapidjson::Value(name.c_str(), query.GetAllocator()),
+                      rapidjson::Value(value.c_str(), query.GetAllocator()), query.GetAllocator());
+    }
+    return match.route->handler(RouteCall{request, match.parameters, context_, body, query});
   } catch (const HttpError &error) {
     return {error.status(), error.body()};
   } catch (const DatabaseError &error) {

@@ -5,6 +5,8 @@
 
 #include "http_types.h"
 
+#include <rapidjson/document.h>
+
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,6 +24,8 @@ struct RouteCall {
   const HttpRequest &request;
   const PathParameters &path;
   ServerContext &server;
+  const rapidjson::Value &body;   // the parsed body; Null when there is none
+  const rapidjson::Value &query;  // query parameters as an object
 };
 
 using RouteHandler = std::function<HttpResponse(const RouteCall &)>;

@@ -27,6 +27,15 @@ std::vector<const char *> to_c_strings(const std::vector<std::string> &items) {
 
 }  // namespace
 
+std::string QueryComponents::placeholder_list(int first, int count) const {
+  std::string list;
+  for (int i = 0; i < count; ++i) {
+    if (i > 0) list += ", ";
+    list += placeholder(first + i);
+  }
+  return list;
+}
+
 std::string QueryComponents::placeholder(int index) const {
   StringSink out;
   components_->xPlaceholder(index, &out.sink);

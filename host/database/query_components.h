@@ -16,6 +16,8 @@ class QueryComponents {
   explicit QueryComponents(const pd_query_components &components) : components_(&components) {}
 
   std::string placeholder(int index) const;
+  // "$1, $2, $3" (or the dialect's equivalent) for `count` placeholders from `first`.
+  std::string placeholder_list(int first, int count) const;
   bool json_results_are_text() const { return components_->xJsonResultsAreText() != 0; }
   std::string now() const;
   std::string json_build_object(const std::vector<std::pair<std::string, std::string>> &pairs) const;

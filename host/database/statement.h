@@ -37,6 +37,16 @@ class Statement {
   Statement &bind_json(int index, std::string_view json);
   Statement &bind_blob(int index, std::string_view bytes);
   Statement &bind_interval(int index, int64_t micros);
+  // NULL for an empty optional.
+  template <class T>
+  Statement &bind(int index, const std::optional<T> &value) {
+    return value ? bind(index, *value) : bind_null(index);
+  }
+  Statement &bind_json(int index, const std::string &json) { return bind_json(index, std::string_view(json)); }
+  Statement &bind_json(int index, const char *json) { return bind_json(index, std::string_view(json)); }
+  Statement &bind_json(int index, const std::optional<std::string> &json) {
+    return json ? bind_json(index, *json) : bind_null(index);
+  }
 
   // True while a row is available.
   bool step();

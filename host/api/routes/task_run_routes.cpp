@@ -1,0 +1,119 @@
+// /task_runs: create, read, rename, delete, set_state.
+#include "api/error_responses.h"
+#include "api/json_access.h"
+#include "api/router.h"
+#include "api/server_context.h"
+#include "core/run_names.h"
+#include "database/database_interface.h"
+#include "models/flow_runs.h"
+#include "models/run_orchestration.h"
+#include "models/task_runs.h"
+#include "routes.h"
+#include "run_route_support.h"
+#include "schemas/labels.h"
+#include "schemas/task_run_policy.h"
+
+namespace prefectd {
+namespace {
+
+Uuid path_id(const RouteCall &call) {
+  return *Uuid::parse(call.path.at("id"));
+}
+
+HttpResponse create(const RouteCall &call) {
+  const rapidjson::Value &body = call.body;
+  const Timestamp now = Timestamp::now();
+  TaskRun run;
+  run.id = optional_uuid(body, "id").value_or(Uuid::v4());
+  run.created = now;
+  run.updated = now;
+  run.name = optional_string(body, "name").value_or("");
+  if (run.name.empty()) run.name = random_run_name();
+  run.flow_run_id = optional_uuid(body, "flow_run_id");
+  run.task_key = *optional_string(body, "task_key");
+  run.dynamic_key = *optional_string(body, "dynamic_key");
+  run.cache_key = optional_string(body, "cache_key");
+  run.cache_expiration = optional_timestamp(body, "cache_expiration");
+  run.task_version = optional_string(body, "task_version");
+  run.empirical_policy_json = task_run_policy_json(non_null_member(body, "empirical_policy"));
+  run.tags_json = optional_json(body, "tags").value_or("[]");
+  run.task_inputs_json = optional_json(body, "task_inputs").value_or("{}");
+
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  Transaction transaction(session, PD_TRANSACTION_WRITE);
+  rapidjson::Document system_labels;
+  system_labels.SetObject();
+  std::optional<std::string> flow_run_labels;
+  if (run.flow_run_id) {
+    if (auto flow_run = read_flow_run(database, session, *run.flow_run_id)) flow_run_labels = flow_run->labels_json;
+    system_labels.AddMember("prefect.flow-run.id",
+                            rapidjson::Value(run.flow_run_id->to_string().c_str(), system_labels.GetAllocator()),
+                            system_labels.GetAllocator());
+  }
+  run.labels_json = merge_labels(
+      {{flow_run_labels}, {std::nullopt, &system_labels}, {std::nullopt, non_null_member(body, "labels")}});
+
+  CreatedTaskRun created = create_task_run(database, session, run);
+  if (created.inserted) {
+    const rapidjson::Value *state = non_null_member(body, "state");
+    State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
+    apply_initial_task_run_state({database, session, call.server.settings}, created.run.id, std::move(initial));
+    created.run = *read_task_run(database, session, created.run.id);
+  }
+  transaction.commit();
+  return {created.inserted ? 201 : 200, to_json(created.run, Timestamp::now())};
+}
+
+HttpResponse read(const RouteCall &call) {
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  auto run = read_task_run(database, session, path_id(call));
+  if (!run) throw_detail(404, "Task not found");
+  return {200, to_json(*run, Timestamp::now())};
+}
+
+HttpResponse update(const RouteCall &call) {
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  Transaction transaction(session, PD_TRANSACTION_WRITE);
+  const Uuid id = path_id(call);
+  const bool found = member(call.body, "name") != nullptr
+                         ? rename_task_run(database, session, id, optional_string(call.body, "name").value_or(""))
+                         : read_task_run(database, session, id).has_value();
+  if (!found) throw_detail(404, "Task run not found");
+  transaction.commit();
+  return {204, ""};
+}
+
+HttpResponse remove(const RouteCall &call) {
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  Transaction transaction(session, PD_TRANSACTION_WRITE);
+  if (!delete_task_run(database, session, path_id(call))) throw_detail(404, "Task not found");
+  transaction.commit();
+  return {204, ""};
+}
+
+HttpResponse set_state(const RouteCall &call) {
+  ProposedTransition proposal = proposed_transition(call);
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  Transaction transaction(session, PD_TRANSACTION_WRITE);
+  TransitionOutcome outcome =
+      set_task_run_state({database, session, call.server.settings}, path_id(call), std::move(proposal));
+  transaction.commit();
+  return {outcome.state_written ? 201 : 200, std::move(outcome.result_json)};
+}
+
+}  // namespace
+
+void register_task_run_routes(Router &router) {
+  router.add({"POST", "/task_runs/", create});
+  router.add({"GET", "/task_runs/{id:uuid}", read});
+  router.add({"PATCH", "/task_runs/{id:uuid}", update});
+  router.add({"DELETE", "/task_runs/{id:uuid}", remove});
+  router.add({"POST", "/task_runs/{id:uuid}/set_state", set_state});
+}
+
+}  // namespace prefectd

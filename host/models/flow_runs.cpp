@@ -1,0 +1,192 @@
+#include "flow_runs.h"
+
+#include "database/database_interface.h"
+#include "run_states.h"
+
+namespace prefectd {
+namespace {
+
+// Columns of flow_run_select(), in order.
+constexpr const char *kRunColumns =
+    "fr.id, fr.created, fr.updated, fr.name, fr.flow_id, fr.state_id, fr.deployment_id, fr.deployment_version, "
+    "fr.work_queue_id, fr.work_queue_name, fr.flow_version, fr.parameters, fr.idempotency_key, fr.context, "
+    "fr.empirical_policy, fr.tags, fr.labels, fr.parent_task_run_id, fr.state_type, fr.state_name, "
+    "fr.state_timestamp, fr.run_count, fr.expected_start_time, fr.next_scheduled_start_time, fr.start_time, "
+    "fr.end_time, fr.total_run_time, fr.auto_scheduled, fr.infrastructure_document_id, fr.infrastructure_pid, "
+    "fr.created_by, fr.job_variables, wq.work_pool_id, wp.name";
+constexpr int kRunColumnCount = 34;
+
+}  // namespace
+
+std::string flow_run_select() {
+  return std::string("SELECT ") + kRunColumns + ", " + state_columns("st", "sa") +
+         " FROM flow_run fr LEFT JOIN work_queue wq ON wq.id = fr.work_queue_id"
+         " LEFT JOIN work_pool wp ON wp.id = wq.work_pool_id" +
+         state_join(RunKind::Flow, "st", "sa", "fr.state_id");
+}
+
+FlowRun flow_run_from_row(const Statement &row) {
+  FlowRun run;
+  run.id = *row.uuid(0);
+  run.created = *row.timestamp(1);
+  run.updated = *row.timestamp(2);
+  run.name = row.text(3).value_or("");
+  run.flow_id = *row.uuid(4);
+  run.state_id = row.uuid(5);
+  run.deployment_id = row.uuid(6);
+  run.deployment_version = row.text(7);
+  run.work_queue_id = row.uuid(8);
+  run.work_queue_name = row.text(9);
+  run.flow_version = row.text(10);
+  run.parameters_json = row.json(11).value_or("{}");
+  run.idempotency_key = row.text(12);
+  run.context_json = row.json(13).value_or("{}");
+  run.empirical_policy_json = row.json(14).value_or("{}");
+  run.tags_json = row.json(15).value_or("[]");
+  run.labels_json = row.json(16);
+  run.parent_task_run_id = row.uuid(17);
+  if (auto type = row.text(18)) run.state_type = parse_state_type(*type);
+  run.state_name = row.text(19);
+  run.state_timestamp = row.timestamp(20);
+  run.run_count = row.int64(21).value_or(0);
+  run.expected_start_time = row.timestamp(22);
+  run.next_scheduled_start_time = row.timestamp(23);
+  run.start_time = row.timestamp(24);
+  run.end_time = row.timestamp(25);
+  run.total_run_time_micros = row.interval_micros(26).value_or(0);
+  run.auto_scheduled = row.boolean(27).value_or(false);
+  run.infrastructure_document_id = row.uuid(28);
+  run.infrastructure_pid = row.text(29);
+  run.created_by_json = row.json(30);
+  run.job_variables_json = row.json(31);
+  run.work_pool_id = row.uuid(32);
+  run.work_pool_name = row.text(33);
+  run.state = state_from_columns(row, kRunColumnCount);
+  return run;
+}
+
+CreatedFlowRun create_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run) {
+  const QueryComponents &q = database.queries();
+  Statement insert = session.prepare(
+      "INSERT INTO flow_run (id, created, name, flow_id, deployment_id, deployment_version, work_queue_id, "
+      "work_queue_name, flow_version, parameters, idempotency_key, context, empirical_policy, tags, labels, "
+      "parent_task_run_id, auto_scheduled, infrastructure_document_id, created_by, job_variables, run_count, "
+      "total_run_time, updated) VALUES (" +
+      q.placeholder_list(1, 22) + ", " + q.placeholder(2) + ")" +
+      q.upsert_clause(database.upsert_columns("flow_run"), {}));
+  insert.bind(1, run.id)
+      .bind(2, run.created)
+      .bind(3, run.name)
+      .bind(4, run.flow_id)
+      .bind(5, run.deployment_id)
+      .bind(6, run.deployment_version)
+      .bind(7, run.work_queue_id)
+      .bind(8, run.work_queue_name)
+      .bind(9, run.flow_version)
+      .bind_json(10, run.parameters_json)
+      .bind(11, run.idempotency_key)
+      .bind_json(12, run.context_json)
+      .bind_json(13, run.empirical_policy_json)
+      .bind_json(14, run.tags_json)
+      .bind_json(15, run.labels_json)
+      .bind(16, run.parent_task_run_id)
+      .bind(17, run.auto_scheduled)
+      .bind(18, run.infrastructure_document_id)
+      .bind_json(19, run.created_by_json)
+      .bind_json(20, run.job_variables_json)
+      .bind(21, int64_t{0})
+      .bind_interval(22, 0);
+  const bool inserted = insert.execute() > 0;
+  std::optional<FlowRun> stored;
+  if (inserted || !run.idempotency_key) {
+    stored = read_flow_run(database, session, run.id);
+  } else {
+    Statement find = session.prepare("SELECT id FROM flow_run WHERE flow_id = " + q.placeholder(1) +
+                                     " AND idempotency_key = " + q.placeholder(2));
+    find.bind(1, run.flow_id).bind(2, *run.idempotency_key);
+    if (find.step()) stored = read_flow_run(database, session, *find.uuid(0));
+  }
+  if (!stored) throw std::runtime_error("flow run " + run.id.to_string() + " vanished after its insert");
+  return {std::move(*stored), inserted};
+}
+
+std::optional<FlowRun> read_flow_run(DatabaseInterface &database, Session &session, const Uuid &id, bool for_update) {
+  const QueryComponents &q = database.queries();
+  if (for_update) {
+    // Locked alone: PostgreSQL refuses FOR UPDATE on the outer-joined read.
+    Statement lock = session.prepare("SELECT id FROM flow_run WHERE id = " + q.placeholder(1) + q.for_update(false));
+    lock.bind(1, id);
+    if (!lock.step()) return std::nullopt;
+  }
+  Statement read = session.prepare(flow_run_select() + " WHERE fr.id = " + q.placeholder(1));
+  read.bind(1, id);
+  if (!read.step()) return std::nullopt;
+  return flow_run_from_row(read);
+}
+
+bool update_flow_run_columns(DatabaseInterface &database, Session &session, const Uuid &id,
+                             const std::vector<ColumnUpdate> &updates) {
+  const QueryComponents &q = database.queries();
+  std::string sql = "UPDATE flow_run SET updated = " + q.placeholder(1);
+  int index = 2;
+  for (const ColumnUpdate &update : updates) sql += ", " + update.column + " = " + q.placeholder(index++);
+  sql += " WHERE id = " + q.placeholder(index);
+  Statement statement = session.prepare(sql);
+  statement.bind(1, Timestamp::now());
+  index = 2;
+  for (const ColumnUpdate &update : updates) {
+    if (!update.value) {
+      statement.bind_null(index++);
+      continue;
+    }
+    switch (update.kind) {
+      case ColumnUpdate::Kind::Text:
+        statement.bind(index++, *update.value);
+        break;
+      case ColumnUpdate::Kind::Json:
+        statement.bind_json(index++, *update.value);
+        break;
+      case ColumnUpdate::Kind::Uuid:
+        statement.bind(index++, Uuid::parse(*update.value));
+        break;
+    }
+  }
+  statement.bind(index, id);
+  return statement.execute() > 0;
+}
+
+void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run) {
+  const QueryComponents &q = database.queries();
+  Statement update = session.prepare(
+      "UPDATE flow_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
+      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
+      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
+      ", expected_start_time = " + q.placeholder(7) + ", next_scheduled_start_time = " + q.placeholder(8) +
+      ", start_time = " + q.placeholder(9) + ", end_time = " + q.placeholder(10) +
+      ", total_run_time = " + q.placeholder(11) + ", empirical_policy = " + q.placeholder(12) +
+      " WHERE id = " + q.placeholder(13));
+  std::optional<std::string> state_type;
+  if (run.state_type) state_type = std::string(to_string(*run.state_type));
+  update.bind(1, Timestamp::now())
+      .bind(2, run.state_id)
+      .bind(3, state_type)
+      .bind(4, run.state_name)
+      .bind(5, run.state_timestamp)
+      .bind(6, run.run_count)
+      .bind(7, run.expected_start_time)
+      .bind(8, run.next_scheduled_start_time)
+      .bind(9, run.start_time)
+      .bind(10, run.end_time)
+      .bind_interval(11, run.total_run_time_micros)
+      .bind_json(12, run.empirical_policy_json)
+      .bind(13, run.id);
+  update.execute();
+}
+
+bool delete_flow_run(DatabaseInterface &database, Session &session, const Uuid &id) {
+  return session.prepare("DELETE FROM flow_run WHERE id = " + database.queries().placeholder(1))
+             .bind(1, id)
+             .execute() > 0;
+}
+
+}  // namespace prefectd

@@ -1,0 +1,55 @@
+// The flow_run table: create (idempotent per flow and key), read with its
+// current state and work pool, partial updates, orchestration's write-back
+// and delete.
+#pragma once
+
+#include "schemas/flow_run.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace prefectd {
+
+class DatabaseInterface;
+class Session;
+
+struct CreatedFlowRun {
+  FlowRun run;
+  bool inserted;  // false: the idempotency key matched an existing run
+};
+
+// Inserts `run` (its id, name, flow and the client's fields; the state
+// columns are left empty). With an idempotency key already used for the
+// flow, the existing run is returned untouched.
+CreatedFlowRun create_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run);
+
+// `for_update` locks the row until the transaction ends (PostgreSQL; SQLite
+// write transactions already exclude other writers).
+std::optional<FlowRun> read_flow_run(DatabaseInterface &database, Session &session, const Uuid &id,
+                                     bool for_update = false);
+
+// One column and its new value for a partial update.
+struct ColumnUpdate {
+  enum class Kind { Text, Json, Uuid } kind;
+  std::string column;
+  std::optional<std::string> value;  // nullopt writes NULL
+};
+// Returns false when there is no such run. `updated` is always refreshed.
+bool update_flow_run_columns(DatabaseInterface &database, Session &session, const Uuid &id,
+                             const std::vector<ColumnUpdate> &updates);
+
+// Writes back what orchestration maintains: the state columns, times,
+// counts and the empirical policy.
+void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run);
+
+// The read every flow-run query shares (FlowRun with its state, work queue
+// and pool): append " WHERE ..." to it, then read rows with
+// flow_run_from_row. The run table's alias is "fr".
+std::string flow_run_select();
+class Statement;
+FlowRun flow_run_from_row(const Statement &row);
+
+bool delete_flow_run(DatabaseInterface &database, Session &session, const Uuid &id);
+
+}  // namespace prefectd

@@ -1,0 +1,295 @@
+#include "run_orchestration.h"
+
+#include "api/error_responses.h"
+#include "core/python_json.h"
+#include "database/database_interface.h"
+#include "flow_runs.h"
+#include "orchestration/orchestrate.h"
+#include "run_states.h"
+#include "settings/settings.h"
+#include "task_runs.h"
+
+#include <rapidjson/document.h>
+
+namespace prefectd {
+namespace {
+
+OrchestrationRun orchestration_view(const FlowRun &run) {
+  OrchestrationRun view;
+  view.kind = RunKind::Flow;
+  view.id = run.id;
+  view.parent_task_run_id = run.parent_task_run_id;
+  view.deployment_id = run.deployment_id;
+  view.infrastructure_pid = run.infrastructure_pid;
+  view.flow_policy = flow_run_policy_from_json(run.empirical_policy_json);
+  view.run_count = run.run_count;
+  view.start_time = run.start_time;
+  view.end_time = run.end_time;
+  view.total_run_time_micros = run.total_run_time_micros;
+  view.expected_start_time = run.expected_start_time;
+  view.next_scheduled_start_time = run.next_scheduled_start_time;
+  view.state = run.state;
+  view.state_type = run.state_type;
+  view.state_name = run.state_name;
+  view.state_timestamp = run.state_timestamp;
+  return view;
+}
+
+std::vector<std::string> string_list(const std::string &json) {
+  rapidjson::Document list;
+  list.Parse(json.c_str(), json.size());
+  std::vector<std::string> strings;
+  if (!list.IsArray()) return strings;
+  for (const auto &item : list.GetArray()) {
+    if (item.IsString()) strings.emplace_back(item.GetString(), item.GetStringLength());
+  }
+  return strings;
+}
+
+OrchestrationRun orchestration_view(const TaskRun &run) {
+  OrchestrationRun view;
+  view.kind = RunKind::Task;
+  view.id = run.id;
+  view.flow_run_id = run.flow_run_id;
+  view.task_key = run.task_key;
+  view.tags = string_list(run.tags_json);
+  view.flow_run_run_count = run.flow_run_run_count;
+  view.task_policy = task_run_policy_from_json(run.empirical_policy_json);
+  view.run_count = run.run_count;
+  view.start_time = run.start_time;
+  view.end_time = run.end_time;
+  view.total_run_time_micros = run.total_run_time_micros;
+  view.expected_start_time = run.expected_start_time;
+  view.next_scheduled_start_time = run.next_scheduled_start_time;
+  view.state = run.state;
+  view.state_type = run.state_type;
+  view.state_name = run.state_name;
+  view.state_timestamp = run.state_timestamp;
+  return view;
+}
+
+// The bookkeeping both kinds of run share.
+template <class Run>
+void apply_common(const OrchestrationRun &view, Run &run) {
+  run.run_count = view.run_count;
+  run.start_time = view.start_time;
+  run.end_time = view.end_time;
+  run.total_run_time_micros = view.total_run_time_micros;
+  run.expected_start_time = view.expected_start_time;
+  run.next_scheduled_start_time = view.next_scheduled_start_time;
+  run.state = view.state;
+  run.state_id = view.state ? std::optional(view.state->id) : std::nullopt;
+  run.state_type = view.state_type;
+  run.state_name = view.state_name;
+  run.state_timestamp = view.state_timestamp;
+}
+
+void apply(const OrchestrationRun &view, FlowRun &run) {
+  apply_common(view, run);
+  run.empirical_policy_json = flow_run_policy_to_json(view.flow_policy);
+}
+
+void apply(const OrchestrationRun &view, TaskRun &run) {
+  apply_common(view, run);
+  run.flow_run_run_count = view.flow_run_run_count;
+}
+
+OrchestrationSettings orchestration_settings(const Settings &settings) {
+  OrchestrationSettings resolved;
+  resolved.tag_concurrency_slot_wait_seconds =
+      settings.number("PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS");
+  resolved.deployment_concurrency_slot_wait_seconds =
+      settings.number("PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS");
+  resolved.initial_deployment_lease_duration_seconds =
+      settings.number("PREFECT_SERVER_CONCURRENCY_INITIAL_DEPLOYMENT_LEASE_DURATION");
+  resolved.max_cache_key_length =
+      static_cast<size_t>(settings.integer("PREFECT_SERVER_TASKS_MAX_CACHE_KEY_LENGTH"));
+  return resolved;
+}
+
+// Orchestration's view of the database, inside the caller's transaction.
+// Concurrency v2 limits, leases and deployment limits keep the base class's
+// "none configured" answers until their tables get an API (issue 5, T2).
+class DatabaseEnvironment final : public OrchestrationEnvironment {
+ public:
+  explicit DatabaseEnvironment(OrchestrationScope scope)
+      : scope_(scope), settings_(orchestration_settings(scope.settings)) {}
+
+  const OrchestrationSettings &settings() const { return settings_; }
+
+  Timestamp now() override { return Timestamp::now(); }
+
+  State write_state(const OrchestrationRun &run, const State &proposed) override {
+    State written = proposed;
+    insert_run_state(scope_.database, scope_.session, run.kind, run.id, written);
+    return written;
+  }
+
+  bool flow_run_state_exists_at(const Uuid &flow_run_id, Timestamp timestamp) override {
+    return run_state_timestamp_taken(scope_.database, scope_.session, RunKind::Flow, flow_run_id, timestamp);
+  }
+
+  std::optional<FlowRunSnapshot> read_flow_run(const Uuid &flow_run_id) override {
+    auto run = prefectd::read_flow_run(scope_.database, scope_.session, flow_run_id);
+    if (!run) return std::nullopt;
+    return FlowRunSnapshot{run->id, run->run_count, run->state};
+  }
+
+  void mirror_state_to_parent_task_run(const Uuid &parent_task_run_id, const State &state) override {
+    auto task = read_task_run(scope_.database, scope_.session, parent_task_run_id);
+    if (!task) throw OrchestrationObjectNotFound("Task run with id " + parent_task_run_id.to_string() + " not found");
+    force_task_run_state(*task, state);
+  }
+
+  void reset_failed_task_runs_for_retry(const Uuid &flow_run_id, Timestamp scheduled_time) override {
+    const QueryComponents &q = scope_.database.queries();
+    Statement failed = scope_.session.prepare("SELECT id FROM task_run WHERE flow_run_id = " + q.placeholder(1) +
+                                              " AND state_type = " + q.placeholder(2));
+    failed.bind(1, flow_run_id).bind(2, "FAILED");
+    std::vector<Uuid> ids;
+    while (failed.step()) ids.push_back(*failed.uuid(0));
+    for (const Uuid &id : ids) {
+      auto task = read_task_run(scope_.database, scope_.session, id);
+      if (!task) continue;
+      task->run_count = 0;
+      force_task_run_state(*task, awaiting_retry_state(scheduled_time, now(), new_state_id()));
+    }
+  }
+
+  std::optional<State> find_cached_state(const std::string &cache_key, Timestamp at) override {
+    const QueryComponents &q = scope_.database.queries();
+    Statement find = scope_.session.prepare(
+        "SELECT " + state_columns("s", "a") +
+        " FROM task_run_state_cache c JOIN task_run_state s ON s.id = c.task_run_state_id"
+        " LEFT JOIN artifact a ON a.id = s.result_artifact_id WHERE c.cache_key = " +
+        q.placeholder(1) + " AND (c.cache_expiration IS NULL OR c.cache_expiration > " + q.placeholder(2) +
+        ") ORDER BY c.created DESC LIMIT 1");
+    find.bind(1, cache_key).bind(2, at);
+    if (!find.step()) return std::nullopt;
+    return state_from_columns(find, 0);
+  }
+
+  void insert_cache_entry(const std::string &cache_key, std::optional<Timestamp> cache_expiration,
+                          const Uuid &task_run_state_id) override {
+    const QueryComponents &q = scope_.database.queries();
+    scope_.session
+        .prepare("INSERT INTO task_run_state_cache (id, created, cache_key, cache_expiration, task_run_state_id, "
+                 "updated) VALUES (" +
+                 q.placeholder_list(1, 5) + ", " + q.placeholder(2) + ")")
+        .bind(1, Uuid::v4())
+        .bind(2, Timestamp::now())
+        .bind(3, cache_key)
+        .bind(4, cache_expiration)
+        .bind(5, task_run_state_id)
+        .execute();
+  }
+
+  std::vector<TagConcurrencyLimitV1> read_tag_concurrency_limits_v1(const std::vector<std::string> &tags) override {
+    std::vector<TagConcurrencyLimitV1> limits;
+    if (tags.empty()) return limits;
+    const QueryComponents &q = scope_.database.queries();
+    std::string sql = "SELECT tag, concurrency_limit, active_slots FROM concurrency_limit WHERE tag IN (" +
+                      q.placeholder_list(1, static_cast<int>(tags.size())) + ") ORDER BY tag" + q.for_update(false);
+    Statement read = scope_.session.prepare(sql);
+    for (size_t i = 0; i < tags.size(); ++i) read.bind(static_cast<int>(i + 1), tags[i]);
+    while (read.step()) {
+      limits.push_back({read.text(0).value_or(""), read.int64(1).value_or(0),
+                        string_list(read.json(2).value_or("[]"))});
+    }
+    return limits;
+  }
+
+  void write_tag_active_slots_v1(const std::string &tag, const std::vector<std::string> &active_slots) override {
+    rapidjson::Document slots;
+    slots.SetArray();
+    for (const std::string &slot : active_slots) {
+      slots.PushBack(rapidjson::Value(slot.c_str(), slots.GetAllocator()), slots.GetAllocator());
+    }
+    const QueryComponents &q = scope_.database.queries();
+    scope_.session
+        .prepare("UPDATE concurrency_limit SET active_slots = " + q.placeholder(1) + ", updated = " +
+                 q.placeholder(2) + " WHERE tag = " + q.placeholder(3))
+        .bind_json(1, to_python_json(slots))
+        .bind(2, Timestamp::now())
+        .bind(3, tag)
+        .execute();
+  }
+
+ private:
+  // MinimalTaskPolicy plus the global transforms, then persisted: how
+  // Prefect forces a state onto a task run from inside another
+  // orchestration.
+  void force_task_run_state(TaskRun &task, State state) {
+    OrchestrationRun view = orchestration_view(task);
+    OrchestrationRequest request{std::move(state), PolicyKind::Minimal, std::nullopt, std::nullopt, settings_};
+    orchestrate_task_run(view, request, *this);
+    apply(view, task);
+    save_orchestrated_task_run(scope_.database, scope_.session, task);
+  }
+
+  OrchestrationScope scope_;
+  OrchestrationSettings settings_;
+};
+
+// Orchestration errors that are answers, not failures.
+template <class Body>
+auto answering_not_found(Body &&body) {
+  try {
+    return body();
+  } catch (const OrchestrationObjectNotFound &missing) {
+    throw_exception_message(404, missing.what());
+  }
+}
+
+}  // namespace
+
+TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, ProposedTransition proposal) {
+  return answering_not_found([&] {
+    auto run = read_flow_run(scope.database, scope.session, flow_run_id, /*for_update=*/true);
+    if (!run) throw_exception_message(404, "Flow run with id " + flow_run_id.to_string() + " not found");
+    DatabaseEnvironment environment(scope);
+    OrchestrationRun view = orchestration_view(*run);
+    OrchestrationRequest request{std::move(proposal.state), policy_for_force(proposal.force),
+                                 std::move(proposal.api_version), std::move(proposal.client_version),
+                                 environment.settings()};
+    OrchestrationResult result = orchestrate_flow_run(view, request, environment);
+    const bool policy_changed = flow_run_policy_to_json(view.flow_policy) !=
+                                flow_run_policy_to_json(flow_run_policy_from_json(run->empirical_policy_json));
+    if (result.state_written || policy_changed) {
+      apply(view, *run);
+      save_orchestrated_flow_run(scope.database, scope.session, *run);
+    }
+    return TransitionOutcome{result.state_written, to_json(result)};
+  });
+}
+
+TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, ProposedTransition proposal) {
+  return answering_not_found([&] {
+    auto run = read_task_run(scope.database, scope.session, task_run_id);
+    if (!run) throw_exception_message(404, "Task run with id " + task_run_id.to_string() + " not found");
+    DatabaseEnvironment environment(scope);
+    OrchestrationRun view = orchestration_view(*run);
+    // Task-run set_state passes no API version (orchestration.md §2).
+    OrchestrationRequest request{std::move(proposal.state), policy_for_force(proposal.force), std::nullopt,
+                                 std::move(proposal.client_version), environment.settings()};
+    OrchestrationResult result = orchestrate_task_run(view, request, environment);
+    if (result.state_written || view.run_count != run->run_count) {
+      apply(view, *run);
+      save_orchestrated_task_run(scope.database, scope.session, *run);
+    }
+    return TransitionOutcome{result.state_written, to_json(result)};
+  });
+}
+
+void apply_initial_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, State state,
+                                  std::optional<std::string> api_version) {
+  ProposedTransition proposal{std::move(state), /*force=*/true, std::move(api_version), std::nullopt};
+  set_flow_run_state(scope, flow_run_id, std::move(proposal));
+}
+
+void apply_initial_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, State state) {
+  ProposedTransition proposal{std::move(state), /*force=*/true, std::nullopt, std::nullopt};
+  set_task_run_state(scope, task_run_id, std::move(proposal));
+}
+
+}  // namespace prefectd

@@ -1,0 +1,48 @@
+// Proposing a state for a run: loads (and locks) the run, lets the
+// orchestration policies decide, writes the outcome, all inside the
+// caller's write transaction (orchestration.md §2).
+#pragma once
+
+#include "schemas/flow_run.h"
+#include "schemas/task_run.h"
+#include "schemas/state.h"
+
+#include <optional>
+#include <string>
+
+namespace prefectd {
+
+class DatabaseInterface;
+class Session;
+class Settings;
+
+struct ProposedTransition {
+  State state;
+  bool force = false;
+  // X-PREFECT-API-VERSION, for the 0.8.3/0.8.4 switches (flow runs only).
+  std::optional<std::string> api_version;
+  // The client's Prefect version from its User-Agent; unknown counts as 2.0.0.
+  std::optional<std::string> client_version;
+};
+
+struct TransitionOutcome {
+  bool state_written = false;  // 201 rather than 200
+  std::string result_json;     // the OrchestrationResult
+};
+
+struct OrchestrationScope {
+  DatabaseInterface &database;
+  Session &session;
+  const Settings &settings;
+};
+
+// Throws HttpError 404 (`exception_message`) when there is no such run.
+TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, ProposedTransition proposal);
+TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, ProposedTransition proposal);
+
+// A new run's first state, applied with force (orchestration.md §8).
+void apply_initial_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, State state,
+                                  std::optional<std::string> api_version);
+void apply_initial_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, State state);
+
+}  // namespace prefectd

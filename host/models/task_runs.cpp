@@ -1,0 +1,161 @@
+#include "task_runs.h"
+
+#include "database/database_interface.h"
+#include "run_states.h"
+
+namespace prefectd {
+namespace {
+
+constexpr const char *kRunColumns =
+    "tr.id, tr.created, tr.updated, tr.name, tr.flow_run_id, tr.task_key, tr.dynamic_key, tr.cache_key, "
+    "tr.cache_expiration, tr.task_version, tr.empirical_policy, tr.tags, tr.labels, tr.state_id, tr.task_inputs, "
+    "tr.state_type, tr.state_name, tr.state_timestamp, tr.run_count, tr.flow_run_run_count, "
+    "tr.expected_start_time, tr.next_scheduled_start_time, tr.start_time, tr.end_time, tr.total_run_time";
+constexpr int kRunColumnCount = 25;
+
+std::optional<Uuid> find_by_natural_key(DatabaseInterface &database, Session &session, const TaskRun &run) {
+  const QueryComponents &q = database.queries();
+  const std::string flow_run_condition =
+      run.flow_run_id ? "flow_run_id = " + q.placeholder(3) : std::string("flow_run_id IS NULL");
+  Statement find = session.prepare("SELECT id FROM task_run WHERE task_key = " + q.placeholder(1) +
+                                   " AND dynamic_key = " + q.placeholder(2) + " AND " + flow_run_condition +
+                                   " LIMIT 1");
+  find.bind(1, run.task_key).bind(2, run.dynamic_key);
+  if (run.flow_run_id) find.bind(3, *run.flow_run_id);
+  if (!find.step()) return std::nullopt;
+  return find.uuid(0);
+}
+
+}  // namespace
+
+std::string task_run_select() {
+  return std::string("SELECT ") + kRunColumns + ", " + state_columns("st", "sa") + " FROM task_run tr" +
+         state_join(RunKind::Task, "st", "sa", "tr.state_id");
+}
+
+TaskRun task_run_from_row(const Statement &row) {
+  TaskRun run;
+  run.id = *row.uuid(0);
+  run.created = *row.timestamp(1);
+  run.updated = *row.timestamp(2);
+  run.name = row.text(3).value_or("");
+  run.flow_run_id = row.uuid(4);
+  run.task_key = row.text(5).value_or("");
+  run.dynamic_key = row.text(6).value_or("");
+  run.cache_key = row.text(7);
+  run.cache_expiration = row.timestamp(8);
+  run.task_version = row.text(9);
+  run.empirical_policy_json = row.json(10).value_or("{}");
+  run.tags_json = row.json(11).value_or("[]");
+  run.labels_json = row.json(12);
+  run.state_id = row.uuid(13);
+  run.task_inputs_json = row.json(14).value_or("{}");
+  if (auto type = row.text(15)) run.state_type = parse_state_type(*type);
+  run.state_name = row.text(16);
+  run.state_timestamp = row.timestamp(17);
+  run.run_count = row.int64(18).value_or(0);
+  run.flow_run_run_count = row.int64(19).value_or(0);
+  run.expected_start_time = row.timestamp(20);
+  run.next_scheduled_start_time = row.timestamp(21);
+  run.start_time = row.timestamp(22);
+  run.end_time = row.timestamp(23);
+  run.total_run_time_micros = row.interval_micros(24).value_or(0);
+  run.state = state_from_columns(row, kRunColumnCount);
+  return run;
+}
+
+CreatedTaskRun create_task_run(DatabaseInterface &database, Session &session, const TaskRun &run) {
+  // Without a flow run the unique index cannot see duplicates (NULLs are
+  // distinct), so the natural key is looked up first, as Prefect does.
+  if (!run.flow_run_id) {
+    if (auto existing = find_by_natural_key(database, session, run)) {
+      return {*read_task_run(database, session, *existing), false};
+    }
+  }
+  const QueryComponents &q = database.queries();
+  Statement insert = session.prepare(
+      "INSERT INTO task_run (id, created, name, flow_run_id, task_key, dynamic_key, cache_key, cache_expiration, "
+      "task_version, empirical_policy, tags, labels, task_inputs, run_count, flow_run_run_count, total_run_time, "
+      "updated) VALUES (" +
+      q.placeholder_list(1, 16) + ", " + q.placeholder(2) + ")" +
+      (run.flow_run_id ? q.upsert_clause(database.upsert_columns("task_run"), {}) : std::string()));
+  insert.bind(1, run.id)
+      .bind(2, run.created)
+      .bind(3, run.name)
+      .bind(4, run.flow_run_id)
+      .bind(5, run.task_key)
+      .bind(6, run.dynamic_key)
+      .bind(7, run.cache_key)
+      .bind(8, run.cache_expiration)
+      .bind(9, run.task_version)
+      .bind_json(10, run.empirical_policy_json)
+      .bind_json(11, run.tags_json)
+      .bind_json(12, run.labels_json)
+      .bind_json(13, run.task_inputs_json)
+      .bind(14, int64_t{0})
+      .bind(15, int64_t{0})
+      .bind_interval(16, 0);
+  const bool inserted = insert.execute() > 0;
+  const std::optional<Uuid> id = inserted ? std::optional(run.id) : find_by_natural_key(database, session, run);
+  std::optional<TaskRun> stored = id ? read_task_run(database, session, *id) : std::nullopt;
+  if (!stored) throw std::runtime_error("task run " + run.id.to_string() + " vanished after its insert");
+  return {std::move(*stored), inserted};
+}
+
+std::optional<TaskRun> read_task_run(DatabaseInterface &database, Session &session, const Uuid &id) {
+  Statement read = session.prepare(task_run_select() + " WHERE tr.id = " + database.queries().placeholder(1));
+  read.bind(1, id);
+  if (!read.step()) return std::nullopt;
+  return task_run_from_row(read);
+}
+
+bool rename_task_run(DatabaseInterface &database, Session &session, const Uuid &id, const std::string &name) {
+  const QueryComponents &q = database.queries();
+  return session
+             .prepare("UPDATE task_run SET name = " + q.placeholder(1) + ", updated = " + q.placeholder(2) +
+                      " WHERE id = " + q.placeholder(3))
+             .bind(1, name)
+             .bind(2, Timestamp::now())
+             .bind(3, id)
+             .execute() > 0;
+}
+
+void save_orchestrated_task_run(DatabaseInterface &database, Session &session, const TaskRun &run) {
+  const QueryComponents &q = database.queries();
+  Statement update = session.prepare(
+      "UPDATE task_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
+      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
+      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
+      ", flow_run_run_count = " + q.placeholder(7) + ", expected_start_time = " + q.placeholder(8) +
+      ", next_scheduled_start_time = " + q.placeholder(9) + ", start_time = " + q.placeholder(10) +
+      ", end_time = " + q.placeholder(11) + ", total_run_time = " + q.placeholder(12) +
+      ", empirical_policy = " + q.placeholder(13) + ", cache_key = " + q.placeholder(14) +
+      ", cache_expiration = " + q.placeholder(15) + " WHERE id = " + q.placeholder(16));
+  std::optional<std::string> state_type;
+  if (run.state_type) state_type = std::string(to_string(*run.state_type));
+  update.bind(1, Timestamp::now())
+      .bind(2, run.state_id)
+      .bind(3, state_type)
+      .bind(4, run.state_name)
+      .bind(5, run.state_timestamp)
+      .bind(6, run.run_count)
+      .bind(7, run.flow_run_run_count)
+      .bind(8, run.expected_start_time)
+      .bind(9, run.next_scheduled_start_time)
+      .bind(10, run.start_time)
+      .bind(11, run.end_time)
+      .bind_interval(12, run.total_run_time_micros)
+      .bind_json(13, run.empirical_policy_json)
+      .bind(14, run.cache_key)
+      .bind(15, run.cache_expiration)
+      .bind(16, run.id);
+  update.execute();
+}
+
+bool delete_task_run(DatabaseInterface &database, Session &session, const Uuid &id) {
+  return session.prepare("DELETE FROM task_run WHERE id = " + database.queries().placeholder(1))
+             .bind(1, id)
+             .execute() > 0;
+}
+
+}  // namespace prefectd

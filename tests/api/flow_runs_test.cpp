@@ -1,0 +1,196 @@
+// /flow_runs CRUD, its states and logs over HTTP on each backend, every
+// answer checked against the OpenAPI contract.
+#include "support/run_api_test.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+namespace prefectd {
+namespace {
+
+using namespace testing_support;
+
+class FlowRuns : public RunApiTest {};
+
+constexpr const char *kMissingRun = "7b1f3c0e-0000-4000-8000-000000000000";
+
+TEST_P(FlowRuns, CreateStartsPendingWith201) {
+  const std::string flow_id = create_flow();
+  JsonAnswer run = create_flow_run(flow_id, R"("parameters": {"x": 1}, "tags": ["a"], "labels": {"team": "data"})");
+  ASSERT_EQ(run.status, 201) << run.body;
+  const rapidjson::Document &json = run.json;
+  EXPECT_STREQ(json["flow_id"].GetString(), flow_id.c_str());
+  EXPECT_TRUE(std::regex_match(json["name"].GetString(), std::regex("[a-z]+-[a-z]+"))) << json["name"].GetString();
+  EXPECT_STREQ(json["state_type"].GetString(), "PENDING");
+  EXPECT_STREQ(json["state_name"].GetString(), "Pending");
+  EXPECT_STREQ(json["state"]["type"].GetString(), "PENDING");
+  EXPECT_STREQ(json["state"]["id"].GetString(), json["state_id"].GetString());
+  EXPECT_STREQ(json["state"]["state_details"]["flow_run_id"].GetString(), json["id"].GetString());
+  EXPECT_TRUE(json["expected_start_time"].IsString());
+  EXPECT_TRUE(json["start_time"].IsNull());
+  EXPECT_EQ(json["run_count"].GetInt(), 0);
+  EXPECT_EQ(json["parameters"]["x"].GetInt(), 1);
+  EXPECT_STREQ(json["labels"]["prefect.flow.id"].GetString(), flow_id.c_str());
+  EXPECT_STREQ(json["labels"]["team"].GetString(), "data");
+  EXPECT_TRUE(json["empirical_policy"]["pause_keys"].IsArray());
+  EXPECT_FALSE(json["empirical_policy"]["resuming"].GetBool());
+  JsonAnswer read = read_flow_run(json["id"].GetString());
+  EXPECT_EQ(read.status, 200);
+  EXPECT_STREQ(read.json["state"]["id"].GetString(), json["state_id"].GetString());
+}
+
+TEST_P(FlowRuns, IdempotencyKeyReturnsTheExistingRunWith200) {
+  const std::string flow_id = create_flow();
+  JsonAnswer first = create_flow_run(flow_id, R"("idempotency_key": "nightly-1", "name": "first")");
+  ASSERT_EQ(first.status, 201) << first.body;
+  JsonAnswer again = create_flow_run(flow_id, R"("idempotency_key": "nightly-1", "name": "second")");
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_STREQ(again.json["id"].GetString(), first.json["id"].GetString());
+  EXPECT_STREQ(again.json["name"].GetString(), "first");
+  EXPECT_EQ(create_flow_run(flow_id, R"("idempotency_key": "nightly-2")").status, 201);
+}
+
+TEST_P(FlowRuns, ScheduledInitialStateSetsTheScheduleFields) {
+  const std::string flow_id = create_flow();
+  JsonAnswer run = create_flow_run(
+      flow_id, R"("state": {"type": "SCHEDULED", "state_details": {"scheduled_time": "2030-01-02T03:04:05Z"}})");
+  ASSERT_EQ(run.status, 201) << run.body;
+  EXPECT_STREQ(run.json["state_name"].GetString(), "Scheduled");
+  EXPECT_STREQ(run.json["next_scheduled_start_time"].GetString(), "2030-01-02T03:04:05Z");
+  EXPECT_STREQ(run.json["expected_start_time"].GetString(), "2030-01-02T03:04:05Z");
+}
+
+TEST_P(FlowRuns, UnknownFlowIsAConflict) {
+  HttpResult result = send("POST", "/flow_runs/", std::string(R"({"flow_id": ")") + kMissingRun + "\"}");
+  EXPECT_EQ(result.status, 409) << result.body;
+}
+
+TEST_P(FlowRuns, MissingRunsAreNotFound) {
+  HttpResult result = get(std::string("/flow_runs/") + kMissingRun);
+  EXPECT_EQ(result.status, 404);
+  EXPECT_EQ(result.body, R"({"detail":"Flow run not found"})");
+  EXPECT_EQ(send("PATCH", std::string("/flow_runs/") + kMissingRun, R"({"tags": []})").status, 404);
+  EXPECT_EQ(send("DELETE", std::string("/flow_runs/") + kMissingRun, "").status, 404);
+  HttpResult labels = send("PATCH", std::string("/flow_runs/") + kMissingRun + "/labels", R"({"a": 1})");
+  EXPECT_EQ(labels.status, 404);
+  EXPECT_EQ(labels.body, std::string(R"({"exception_message":"Flow run with id )") + kMissingRun + R"( not found"})");
+  HttpResult set_state = send("POST", std::string("/flow_runs/") + kMissingRun + "/set_state",
+                              R"({"state": {"type": "RUNNING"}})");
+  EXPECT_EQ(set_state.status, 404) << set_state.body;
+}
+
+TEST_P(FlowRuns, PatchWritesOnlyTheKeysSent) {
+  const std::string flow_id = create_flow();
+  JsonAnswer run = create_flow_run(flow_id, R"("name": "keep", "tags": ["a"], "flow_version": "1")");
+  const std::string id = run.json["id"].GetString();
+  EXPECT_EQ(send("PATCH", "/flow_runs/" + id, R"({"tags": ["b"], "infrastructure_pid": "pid-7"})").status, 204);
+  JsonAnswer read = read_flow_run(id);
+  EXPECT_STREQ(read.json["name"].GetString(), "keep");
+  EXPECT_STREQ(read.json["flow_version"].GetString(), "1");
+  EXPECT_STREQ(read.json["tags"][0].GetString(), "b");
+  EXPECT_STREQ(read.json["infrastructure_pid"].GetString(), "pid-7");
+  EXPECT_EQ(send("PATCH", "/flow_runs/" + id, R"({"name": null})").status, 204);
+  JsonAnswer renamed = read_flow_run(id);
+  EXPECT_STRNE(renamed.json["name"].GetString(), "keep") << "a null name becomes a new slug";
+  HttpResult job_variables = send("PATCH", "/flow_runs/" + id, R"({"job_variables": {"image": "x"}})");
+  EXPECT_EQ(job_variables.status, 400);
+  EXPECT_EQ(job_variables.body, R"({"detail":"Job variables for a flow run in state PENDING cannot be updated"})");
+}
+
+TEST_P(FlowRuns, LabelsPatchMerges) {
+  const std::string flow_id = create_flow();
+  JsonAnswer run = create_flow_run(flow_id, R"("labels": {"a": "1", "b": "2"})");
+  const std::string id = run.json["id"].GetString();
+  EXPECT_EQ(send("PATCH", "/flow_runs/" + id + "/labels", R"({"b": "3", "c": true})").status, 204);
+  JsonAnswer read = read_flow_run(id);
+  EXPECT_STREQ(read.json["labels"]["a"].GetString(), "1");
+  EXPECT_STREQ(read.json["labels"]["b"].GetString(), "3");
+  EXPECT_TRUE(read.json["labels"]["c"].GetBool());
+  EXPECT_STREQ(read.json["labels"]["prefect.flow.id"].GetString(), flow_id.c_str());
+}
+
+TEST_P(FlowRuns, DeleteRemovesTheRunAndItsStates) {
+  const std::string flow_id = create_flow();
+  JsonAnswer run = create_flow_run(flow_id);
+  const std::string id = run.json["id"].GetString();
+  const std::string state_id = run.json["state_id"].GetString();
+  EXPECT_EQ(send("DELETE", "/flow_runs/" + id, "").status, 204);
+  EXPECT_EQ(get("/flow_runs/" + id).status, 404);
+  EXPECT_EQ(get("/flow_run_states/" + state_id).status, 404);
+}
+
+TEST_P(FlowRuns, StatesAreListedOldestFirst) {
+  const std::string flow_id = create_flow();
+  JsonAnswer run = create_flow_run(flow_id);
+  const std::string id = run.json["id"].GetString();
+  ASSERT_EQ(set_flow_run_state(id, R"({"type": "RUNNING"})").status, 201);
+  ASSERT_EQ(set_flow_run_state(id, R"({"type": "COMPLETED", "message": "done"})").status, 201);
+  JsonAnswer states = call("GET", "/flow_run_states/?flow_run_id=" + id, "/flow_run_states/");
+  ASSERT_EQ(states.status, 200) << states.body;
+  ASSERT_EQ(states.json.Size(), 3u);
+  EXPECT_STREQ(states.json[0]["type"].GetString(), "PENDING");
+  EXPECT_STREQ(states.json[1]["type"].GetString(), "RUNNING");
+  EXPECT_STREQ(states.json[2]["type"].GetString(), "COMPLETED");
+  EXPECT_STREQ(states.json[2]["message"].GetString(), "done");
+  JsonAnswer one = call("GET", std::string("/flow_run_states/") + states.json[1]["id"].GetString(),
+                        "/flow_run_states/{id}");
+  EXPECT_EQ(one.status, 200);
+  EXPECT_STREQ(one.json["name"].GetString(), "Running");
+  HttpResult missing = get(std::string("/flow_run_states/") + kMissingRun);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.body, R"({"detail":"Flow run state not found"})");
+}
+
+TEST_P(FlowRuns, PersistedResultsRoundTripThroughTheirArtifact) {
+  const std::string flow_id = create_flow();
+  const std::string id = create_flow_run(flow_id).json["id"].GetString();
+  ASSERT_EQ(set_flow_run_state(id, R"({"type": "RUNNING"})").status, 201);
+  JsonAnswer completed = set_flow_run_state(
+      id, R"({"type": "COMPLETED", "data": {"type": "reference", "storage_key": "/r/1", "serializer": "pickle",
+              "artifact_type": "result", "artifact_description": "Result of a flow"}})");
+  ASSERT_EQ(completed.status, 201) << completed.body;
+  const rapidjson::Value &data = completed.json["state"]["data"];
+  EXPECT_STREQ(data["storage_key"].GetString(), "/r/1");
+  EXPECT_FALSE(data.HasMember("artifact_type")) << "artifact fields move to the artifact";
+  JsonAnswer read = read_flow_run(id);
+  EXPECT_STREQ(read.json["state"]["data"]["storage_key"].GetString(), "/r/1");
+}
+
+TEST_P(FlowRuns, UnpersistedResultsAreAnsweredButNotKept) {
+  const std::string flow_id = create_flow();
+  const std::string id = create_flow_run(flow_id).json["id"].GetString();
+  ASSERT_EQ(set_flow_run_state(id, R"({"type": "RUNNING"})").status, 201);
+  JsonAnswer completed =
+      set_flow_run_state(id, R"({"type": "COMPLETED", "data": {"type": "unpersisted", "artifact_type": "result"}})");
+  ASSERT_EQ(completed.status, 201) << completed.body;
+  EXPECT_STREQ(completed.json["state"]["data"]["type"].GetString(), "unpersisted");
+  EXPECT_TRUE(read_flow_run(id).json["state"]["data"].IsNull());
+}
+
+TEST_P(FlowRuns, LogBatchesAreStored) {
+  const std::string flow_id = create_flow();
+  const std::string id = create_flow_run(flow_id).json["id"].GetString();
+  std::string batch = "[";
+  for (int i = 0; i < 250; ++i) {
+    if (i > 0) batch += ",";
+    batch += R"({"name": "prefect.flow_runs", "level": 20, "message": "line )" + std::to_string(i) +
+             R"(", "timestamp": "2026-01-01T00:00:00.000)" + std::to_string(100 + i) + R"(Z", "flow_run_id": ")" +
+             id + "\"}";
+  }
+  batch += "]";
+  JsonAnswer created = call("POST", "/logs/", "/logs/", batch);
+  EXPECT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.body, "null");
+  server_->stop(SIGTERM, std::chrono::seconds(15));
+  auto database = scratch_->open();
+  Session session = database->session();
+  Statement count = session.prepare("SELECT count(*) FROM log");
+  ASSERT_TRUE(count.step());
+  EXPECT_EQ(count.int64(0), 250);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FlowRuns, testing::ValuesIn(backend_names()), backend_test_name);
+
+}  // namespace
+}  // namespace prefectd

@@ -1,0 +1,65 @@
+#include "run_api_test.h"
+
+namespace prefectd::testing_support {
+
+rapidjson::Document parse_json(const std::string &text) {
+  rapidjson::Document document;
+  document.Parse(text.c_str(), text.size());
+  return document;
+}
+
+void RunApiTest::SetUp() {
+  ApiTest::SetUp();
+  if (!IsSkipped()) start();
+}
+
+JsonAnswer RunApiTest::call(const std::string &method, const std::string &path, const std::string &path_template,
+                            const std::string &body) {
+  HttpResult result = method == "GET" ? get(path) : send(method, path, body);
+  expect_contract(method, path_template, result);
+  JsonAnswer answer;
+  answer.status = result.status;
+  answer.body = result.body;
+  if (!result.body.empty()) answer.json = parse_json(result.body);
+  return answer;
+}
+
+std::string RunApiTest::create_flow(const std::string &name) {
+  JsonAnswer flow = call("POST", "/flows/", "/flows/", R"({"name": ")" + name + R"("})");
+  EXPECT_TRUE(flow.status == 201 || flow.status == 200) << flow.body;
+  return flow.json["id"].GetString();
+}
+
+JsonAnswer RunApiTest::create_flow_run(const std::string &flow_id, const std::string &extra) {
+  std::string body = R"({"flow_id": ")" + flow_id + "\"";
+  if (!extra.empty()) body += ", " + extra;
+  return call("POST", "/flow_runs/", "/flow_runs/", body + "}");
+}
+
+JsonAnswer RunApiTest::read_flow_run(const std::string &id) {
+  return call("GET", "/flow_runs/" + id, "/flow_runs/{id}");
+}
+
+JsonAnswer RunApiTest::set_flow_run_state(const std::string &id, const std::string &state, bool force) {
+  return call("POST", "/flow_runs/" + id + "/set_state", "/flow_runs/{id}/set_state",
+              R"({"state": )" + state + R"(, "force": )" + (force ? "true" : "false") + "}");
+}
+
+JsonAnswer RunApiTest::create_task_run(const std::string &flow_run_id, const std::string &task_key,
+                                       const std::string &extra) {
+  std::string body = R"({"flow_run_id": ")" + flow_run_id + R"(", "task_key": ")" + task_key +
+                     R"(", "dynamic_key": "0")";
+  if (!extra.empty()) body += ", " + extra;
+  return call("POST", "/task_runs/", "/task_runs/", body + "}");
+}
+
+JsonAnswer RunApiTest::read_task_run(const std::string &id) {
+  return call("GET", "/task_runs/" + id, "/task_runs/{id}");
+}
+
+JsonAnswer RunApiTest::set_task_run_state(const std::string &id, const std::string &state, bool force) {
+  return call("POST", "/task_runs/" + id + "/set_state", "/task_runs/{id}/set_state",
+              R"({"state": )" + state + R"(, "force": )" + (force ? "true" : "false") + "}");
+}
+
+}  // namespace prefectd::testing_support
