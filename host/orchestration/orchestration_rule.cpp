@@ -63,6 +63,10 @@ void OrchestrationRule::exit(OrchestrationContext &context) {
     if (!context.orchestration_error) after_transition(context);
     return;
   }
+  // A rule that acted moved its own target; if the new target is outside
+  // its TO set (a rejection to nothing, a wait, an abort) it is now invalid
+  // and runs neither hook, as Prefect re-checks validity on exit.
+  if (!to_states().contains(to_type_)) invalid_on_entry_ = true;
   if (invalid_on_entry_) return;
   if (transition_changed(context)) {
     cleanup(context);  // fizzled: a later rule changed the transition

@@ -31,8 +31,9 @@ std::optional<Version> Version::parse(std::string_view text) {
   long number = 0;
   if (!read_number(text, number)) return std::nullopt;
   version.release_.push_back(number);
-  while (consume(text, ".")) {
-    if (!read_number(text, number)) return std::nullopt;
+  while (text.size() > 1 && text[0] == '.' && std::isdigit(static_cast<unsigned char>(text[1]))) {
+    text.remove_prefix(1);
+    read_number(text, number);
     version.release_.push_back(number);
   }
   if (auto plus = text.find('+'); plus != std::string_view::npos) text = text.substr(0, plus);
