@@ -2,6 +2,7 @@
 
 #include "database/database_error.h"
 #include "error_responses.h"
+#include "validation/request_validator.h"
 
 #include <spdlog/spdlog.h>
 
@@ -69,7 +70,9 @@ HttpResponse RequestDispatcher::dispatch(const HttpRequest &request) const {
     if (auto refusal = check_api_version(request)) return *refusal;
   }
   try {
-    return match.route->handler(RouteCall{request, match.parameters, context_});
+    ValidatedRequest validated;
+    if (match.validator != nullptr) match.validator->validate(request, validated);
+    return match.route->handler(RouteCall{request, match.parameters, validated.body, validated.query, context_});
   } catch (const HttpError &error) {
     return {error.status(), error.body()};
   } catch (const DatabaseError &error) {

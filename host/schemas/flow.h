@@ -20,7 +20,4 @@ struct Flow {
 
 std::string to_json(const Flow &flow);
 
-// Flow names may not contain these characters (FlowCreate's pattern).
-inline constexpr const char *kFlowNamePattern = "^[^/%&><]+$";
-
 }  // namespace prefectd

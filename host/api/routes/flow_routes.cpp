@@ -1,8 +1,8 @@
 // POST /flows/, GET /flows/{id}, GET /flows/name/{name}, PATCH and DELETE /flows/{id}.
 #include "api/error_responses.h"
-#include "api/request_body.h"
 #include "api/router.h"
 #include "api/server_context.h"
+#include "core/python_json.h"
 #include "database/database_interface.h"
 #include "models/flows.h"
 #include "routes.h"
@@ -16,17 +16,19 @@ Uuid path_id(const RouteCall &call) {
   return *Uuid::parse(call.path.at("id"));
 }
 
+// A validated list or dict member as Prefect stores it, or nullopt when
+// absent or null.
+std::optional<std::string> stored_json(const rapidjson::Value &body, const char *key) {
+  auto member = body.FindMember(key);
+  if (member == body.MemberEnd() || member->value.IsNull()) return std::nullopt;
+  return to_python_json(member->value);
+}
+
 HttpResponse create(const RouteCall &call) {
-  RequestBody body(call.request);
-  body.object_with_only({"name", "tags", "labels"});
   FlowCreate flow;
-  auto name = body.string("name", true, kFlowNamePattern);
-  auto tags = body.string_list("tags", true);
-  auto labels = body.labels("labels");
-  body.finish();
-  flow.name = *name;
-  flow.tags_json = *tags;
-  flow.labels_json = labels;
+  flow.name = call.body["name"].GetString();
+  flow.tags_json = stored_json(call.body, "tags").value_or("[]");
+  flow.labels_json = stored_json(call.body, "labels");
   DatabaseInterface &database = call.server.database;
   Session session = database.session();
   Transaction transaction(session, PD_TRANSACTION_WRITE);
@@ -52,10 +54,7 @@ HttpResponse read_by_name(const RouteCall &call) {
 }
 
 HttpResponse update(const RouteCall &call) {
-  RequestBody body(call.request);
-  body.object_with_only({"tags"});
-  auto tags = body.string_list("tags", false);
-  body.finish();
+  auto tags = stored_json(call.body, "tags");
   DatabaseInterface &database = call.server.database;
   Session session = database.session();
   Transaction transaction(session, PD_TRANSACTION_WRITE);
