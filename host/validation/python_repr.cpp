@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace prefectd {
 
@@ -18,7 +19,6 @@ std::string python_float_repr(double value) {
   // switches to exponents at 1e16 and below 1e-4.
   const double magnitude = std::fabs(value);
   if (magnitude != 0 && (magnitude >= 1e16 || magnitude < 1e-4)) {
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
     // Shortest exponent form that round-trips.
     for (int precision = 1; precision <= 17; ++precision) {
       std::snprintf(buffer, sizeof buffer, "%.*e", precision - 1, value);
