@@ -43,7 +43,12 @@ HttpResponse validation_error_response(const std::vector<ValidationIssue> &issue
     const ValidationIssue &issue = issues[i];
     if (i > 0) body += ",";
     body += "{\"type\":" + json_string(issue.type) + ",\"loc\":[";
-    for (size_t j = 0; j < issue.location.size(); ++j) body += (j > 0 ? "," : "") + json_string(issue.location[j]);
+    for (size_t j = 0; j < issue.location.size(); ++j) {
+      if (j > 0) body += ",";
+      const LocationPart &part = issue.location[j];
+      body += std::holds_alternative<size_t>(part) ? std::to_string(std::get<size_t>(part))
+                                                   : json_string(std::get<std::string>(part));
+    }
     body += "],\"msg\":" + json_string(issue.message) + ",\"input\":" + issue.input_json;
     if (!issue.context_json.empty()) body += ",\"ctx\":" + issue.context_json;
     body += "}";

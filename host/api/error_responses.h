@@ -3,8 +3,10 @@
 
 #include "http_types.h"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace prefectd {
@@ -24,13 +26,17 @@ HttpResponse integrity_conflict_response();
 [[noreturn]] void throw_detail(int status, std::string_view message);
 [[noreturn]] void throw_exception_message(int status, std::string_view message);
 
+// One step of a pydantic `loc`: a field name, or a list index / JSON
+// position, which pydantic reports as a number.
+using LocationPart = std::variant<std::string, size_t>;
+
 // One pydantic-style entry of a 422's exception_detail.
 struct ValidationIssue {
-  std::string type;                   // "missing", "uuid_parsing", ...
-  std::vector<std::string> location;  // {"query", "client"}
-  std::string message;                // "Field required"
-  std::string input_json = "null";    // the offending input, as JSON
-  std::string context_json = "";      // pydantic's "ctx" object, or empty for none
+  std::string type;                    // "missing", "uuid_parsing", ...
+  std::vector<LocationPart> location;  // {"query", "client"}, {"body", "tags", 1}
+  std::string message;                 // "Field required"
+  std::string input_json = "null";     // the offending input, as JSON
+  std::string context_json = "";       // pydantic's "ctx" object, or empty for none
 };
 
 // {"exception_message": "Invalid request received.", "exception_detail": [...], "request_body": ...}

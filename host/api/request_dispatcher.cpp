@@ -2,6 +2,7 @@
 
 #include "database/database_error.h"
 #include "error_responses.h"
+#include "validation/request_validator.h"
 
 #include <spdlog/spdlog.h>
 
@@ -69,17 +70,9 @@ HttpResponse RequestDispatcher::dispatch(const HttpRequest &request) const {
     if (auto refusal = check_api_version(request)) return *refusal;
   }
   try {
-    // Provisional: parsed but not yet validated against the contract.
-    rapidjson::Document body;
-    if (!request.body.empty()) body.Parse(request.body.c_str(), request.body.size());
-    if (body.HasParseError()) body.SetNull();
-    rapidjson::Document query;
-    query.SetObject();
-    for (const auto &[name, value] : request.query) {
-      query.AddMember(rapidjson::Value(name.c_str(), query.GetAllocator()),
-                      rapidjson::Value(value.c_str(), query.GetAllocator()), query.GetAllocator());
-    }
-    return match.route->handler(RouteCall{request, match.parameters, context_, body, query});
+    ValidatedRequest validated;
+    if (match.validator != nullptr) match.validator->validate(request, validated);
+    return match.route->handler(RouteCall{request, match.parameters, validated.body, validated.query, context_});
   } catch (const HttpError &error) {
     return {error.status(), error.body()};
   } catch (const DatabaseError &error) {

@@ -1,6 +1,7 @@
 #include "router.h"
 
 #include "core/uuid.h"
+#include "validation/prefect_contract.h"
 
 #include <stdexcept>
 
@@ -28,8 +29,15 @@ Router::Router(std::string mount) : mount_(std::move(mount)) {
 }
 
 void Router::add(Route route) {
+  std::shared_ptr<const RequestValidator> validator;
+  if (route.validation != RequestValidation::None) {
+    validator = prefect_request_validator(route.method, route.pattern,
+                                          route.validation == RequestValidation::FromContract
+                                              ? RequestValidator::BodyDefaults::Fill
+                                              : RequestValidator::BodyDefaults::LeaveUnset);
+  }
   auto &stored = routes_.emplace_back(std::make_unique<Route>(std::move(route)));
-  CompiledRoute compiled{stored.get(), {}};
+  CompiledRoute compiled{stored.get(), {}, std::move(validator)};
   for (std::string_view part : split_path(stored->pattern)) {
     if (part.starts_with('{') && part.ends_with('}')) {
       std::string_view inner = part.substr(1, part.size() - 2);
@@ -94,6 +102,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
       fits(compiled->segments, split_path(path.substr(mount_.size())), match.parameters);
       match.outcome = Outcome::Matched;
       match.route = compiled->route;
+      match.validator = compiled->validator.get();
       return match;
     }
   }

@@ -17,15 +17,20 @@
 namespace prefectd {
 
 struct ServerContext;
+class RequestValidator;
 
 using PathParameters = std::map<std::string, std::string, std::less<>>;
 
+// What a handler gets. `body` and `query` have passed the route's OpenAPI
+// operation (see docs/architecture.md, "Request validation"): types are the
+// schema's (lax input already coerced), defaults are filled in, and a member
+// is present only when the client sent it or the schema has a default.
 struct RouteCall {
   const HttpRequest &request;
   const PathParameters &path;
+  const rapidjson::Value &body;   // Null when the operation takes no body (or an optional one was not sent)
+  const rapidjson::Value &query;  // an object: declared query parameters by name
   ServerContext &server;
-  const rapidjson::Value &body;   // the parsed body; Null when there is none
-  const rapidjson::Value &query;  // query parameters as an object
 };
 
 using RouteHandler = std::function<HttpResponse(const RouteCall &)>;
@@ -33,6 +38,18 @@ using RouteHandler = std::function<HttpResponse(const RouteCall &)>;
 // Where a handler runs. Handlers that touch the database must not run on a
 // reactor thread, where they would stall every connection it serves.
 enum class Execution { Inline, DatabaseWorker };
+
+// How a request is checked before its handler runs.
+enum class RequestValidation {
+  // Against the route's operation in Prefect's OpenAPI document, body
+  // defaults filled in. Registering a route the document lacks is an error.
+  FromContract,
+  // The same, but the body keeps only what was sent: for updates that
+  // apply the fields set (Prefect's model_dump(exclude_unset=True)).
+  FromContractKeepingUnset,
+  // None: prefectd's own routes, absent from the contract.
+  None,
+};
 
 struct Route {
   std::string method;
@@ -42,6 +59,7 @@ struct Route {
   // False for /health and /version, which sit outside Prefect's routers and
   // ignore X-PREFECT-API-VERSION.
   bool checks_api_version = true;
+  RequestValidation validation = RequestValidation::FromContract;
 };
 
 class Router {
@@ -54,6 +72,7 @@ class Router {
   struct Match {
     Outcome outcome = Outcome::NotFound;
     const Route *route = nullptr;
+    const RequestValidator *validator = nullptr;  // for Matched; null when the route validates nothing
     PathParameters parameters;
     std::string redirect_path;  // for Redirect
   };
@@ -70,6 +89,8 @@ class Router {
   struct CompiledRoute {
     const Route *route;
     std::vector<Segment> segments;
+    // Built once at registration from the route's RequestValidation.
+    std::shared_ptr<const RequestValidator> validator;
   };
   // Fills parameters and returns true when `path` fits the segments.
   static bool fits(const std::vector<Segment> &segments, const std::vector<std::string_view> &parts,

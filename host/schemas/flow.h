@@ -24,7 +24,4 @@ std::string to_json(const Flow &flow);
 // The same object, built in `allocator` (for lists and envelopes).
 rapidjson::Value flow_json(const Flow &flow, rapidjson::Document::AllocatorType &allocator);
 
-// Flow names may not contain these characters (FlowCreate's pattern).
-inline constexpr const char *kFlowNamePattern = "^[^/%&><]+$";
-
 }  // namespace prefectd

@@ -12,8 +12,7 @@ namespace prefectd {
 
 void register_csrf_routes(Router &router) {
   router.add({"GET", "/csrf-token", [](const RouteCall &call) {
-                auto client = call.request.query_parameter("client");
-                if (!client) throw_validation_error({{"missing", {"query", "client"}, "Field required"}});
+                std::string client = call.query["client"].GetString();
                 // Clients read this 422 as "turn CSRF support off".
                 if (!call.server.settings.boolean("PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED")) {
                   throw_detail(422, "CSRF protection is disabled.");
@@ -22,7 +21,7 @@ void register_csrf_routes(Router &router) {
                 DatabaseInterface &database = call.server.database;
                 Session session = database.session();
                 Transaction transaction(session, PD_TRANSACTION_WRITE);
-                CsrfToken token = create_or_update_csrf_token(database, session, *client, lifetime);
+                CsrfToken token = create_or_update_csrf_token(database, session, client, lifetime);
                 delete_expired_csrf_tokens(database, session);
                 transaction.commit();
                 return HttpResponse{200, to_json(token)};

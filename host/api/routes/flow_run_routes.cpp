@@ -200,7 +200,9 @@ HttpResponse resume(const RouteCall &call) {
 void register_flow_run_routes(Router &router) {
   router.add({"POST", "/flow_runs/", create});
   router.add({"GET", "/flow_runs/{id:uuid}", read});
-  router.add({"PATCH", "/flow_runs/{id:uuid}", update});
+  // Only the fields sent are written.
+  router.add({"PATCH", "/flow_runs/{id:uuid}", update, Execution::DatabaseWorker, true,
+              RequestValidation::FromContractKeepingUnset});
   router.add({"PATCH", "/flow_runs/{id:uuid}/labels", update_labels});
   router.add({"DELETE", "/flow_runs/{id:uuid}", remove});
   router.add({"POST", "/flow_runs/{id:uuid}/set_state", set_state});

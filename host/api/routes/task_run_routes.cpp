@@ -111,7 +111,8 @@ HttpResponse set_state(const RouteCall &call) {
 void register_task_run_routes(Router &router) {
   router.add({"POST", "/task_runs/", create});
   router.add({"GET", "/task_runs/{id:uuid}", read});
-  router.add({"PATCH", "/task_runs/{id:uuid}", update});
+  router.add({"PATCH", "/task_runs/{id:uuid}", update, Execution::DatabaseWorker, true,
+              RequestValidation::FromContractKeepingUnset});
   router.add({"DELETE", "/task_runs/{id:uuid}", remove});
   router.add({"POST", "/task_runs/{id:uuid}/set_state", set_state});
 }
