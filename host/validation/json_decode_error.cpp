@@ -2,6 +2,8 @@
 
 #include "api/json_writer.h"
 
+#include <cctype>
+
 namespace prefectd {
 namespace {
 
@@ -33,6 +35,14 @@ const char *python_message(rapidjson::ParseErrorCode code) {
 }  // namespace
 
 ValidationIssue json_decode_issue(rapidjson::ParseErrorCode code, size_t byte_offset, std::string_view text) {
+  // RapidJSON reports a bad literal ("nope" read as null) where it stopped
+  // matching; Python reports where the value began.
+  if (code == rapidjson::kParseErrorValueInvalid) {
+    while (byte_offset > 0 && byte_offset <= text.size() &&
+           std::isalpha(static_cast<unsigned char>(text[byte_offset - 1]))) {
+      --byte_offset;
+    }
+  }
   // Python counts characters, not bytes.
   size_t position = 0;
   for (size_t i = 0; i < byte_offset && i < text.size(); ++i) {
