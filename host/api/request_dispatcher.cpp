@@ -2,6 +2,7 @@
 
 #include "database/database_error.h"
 #include "error_responses.h"
+#include "response_compression.h"
 #include "validation/request_validator.h"
 
 #include <spdlog/spdlog.h>
@@ -48,6 +49,12 @@ Execution RequestDispatcher::execution_for(const HttpRequest &request) const {
 }
 
 HttpResponse RequestDispatcher::dispatch(const HttpRequest &request) const {
+  HttpResponse response = route(request);
+  compress_if_accepted(request, response);
+  return response;
+}
+
+HttpResponse RequestDispatcher::route(const HttpRequest &request) const {
   Router::Match match = router_.match(request.method, request.path);
   switch (match.outcome) {
     case Router::Outcome::NotFound:

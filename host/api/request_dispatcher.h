@@ -18,6 +18,9 @@ class RequestDispatcher {
   HttpResponse dispatch(const HttpRequest &request) const;
 
  private:
+  // The route's answer, before response compression.
+  HttpResponse route(const HttpRequest &request) const;
+
   const Router &router_;
   ServerContext &context_;
 };

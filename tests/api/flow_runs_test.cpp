@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <zlib.h>
+
 #include <regex>
 
 namespace prefectd {
@@ -75,8 +77,8 @@ TEST_P(FlowRuns, MissingRunsAreNotFound) {
   HttpResult labels = send("PATCH", std::string("/flow_runs/") + kMissingRun + "/labels", R"({"a": 1})");
   EXPECT_EQ(labels.status, 404);
   EXPECT_EQ(labels.body, std::string(R"({"exception_message":"Flow run with id )") + kMissingRun + R"( not found"})");
-  HttpResult set_state = send("POST", std::string("/flow_runs/") + kMissingRun + "/set_state",
-                              R"({"state": {"type": "RUNNING"}})");
+  HttpResult set_state =
+      send("POST", std::string("/flow_runs/") + kMissingRun + "/set_state", R"({"state": {"type": "RUNNING"}})");
   EXPECT_EQ(set_state.status, 404) << set_state.body;
 }
 
@@ -133,8 +135,8 @@ TEST_P(FlowRuns, StatesAreListedOldestFirst) {
   EXPECT_STREQ(states.json[1]["type"].GetString(), "RUNNING");
   EXPECT_STREQ(states.json[2]["type"].GetString(), "COMPLETED");
   EXPECT_STREQ(states.json[2]["message"].GetString(), "done");
-  JsonAnswer one = call("GET", std::string("/flow_run_states/") + states.json[1]["id"].GetString(),
-                        "/flow_run_states/{id}");
+  JsonAnswer one =
+      call("GET", std::string("/flow_run_states/") + states.json[1]["id"].GetString(), "/flow_run_states/{id}");
   EXPECT_EQ(one.status, 200);
   EXPECT_STREQ(one.json["name"].GetString(), "Running");
   HttpResult missing = get(std::string("/flow_run_states/") + kMissingRun);
@@ -175,8 +177,8 @@ TEST_P(FlowRuns, LogBatchesAreStored) {
   for (int i = 0; i < 250; ++i) {
     if (i > 0) batch += ",";
     batch += R"({"name": "prefect.flow_runs", "level": 20, "message": "line )" + std::to_string(i) +
-             R"(", "timestamp": "2026-01-01T00:00:00.000)" + std::to_string(100 + i) + R"(Z", "flow_run_id": ")" +
-             id + "\"}";
+             R"(", "timestamp": "2026-01-01T00:00:00.000)" + std::to_string(100 + i) + R"(Z", "flow_run_id": ")" + id +
+             "\"}";
   }
   batch += "]";
   JsonAnswer created = call("POST", "/logs/", "/logs/", batch);
@@ -188,6 +190,38 @@ TEST_P(FlowRuns, LogBatchesAreStored) {
   Statement count = session.prepare("SELECT count(*) FROM log");
   ASSERT_TRUE(count.step());
   EXPECT_EQ(count.int64(0), 250);
+}
+
+std::string gunzip(const std::string &compressed) {
+  z_stream stream{};
+  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
+  std::string plain(compressed.size() * 20 + 1024, '\0');
+  stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(compressed.data()));
+  stream.avail_in = static_cast<uInt>(compressed.size());
+  stream.next_out = reinterpret_cast<Bytef *>(plain.data());
+  stream.avail_out = static_cast<uInt>(plain.size());
+  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
+  plain.resize(stream.total_out);
+  inflateEnd(&stream);
+  return plain;
+}
+
+TEST_P(FlowRuns, LargeAnswersAreGzippedWhenTheClientAcceptsIt) {
+  const std::string id = create_flow_run(create_flow()).json["id"].GetString();
+  HttpResult plain = get("/flow_runs/" + id);
+  ASSERT_GE(plain.body.size(), 500u);
+  EXPECT_EQ(plain.headers.count("content-encoding"), 0u);
+  HttpResult compressed = get("/flow_runs/" + id, {{"Accept-Encoding", "gzip, deflate"}});
+  EXPECT_EQ(compressed.status, 200);
+  EXPECT_EQ(compressed.headers["content-encoding"], "gzip");
+  EXPECT_EQ(compressed.headers["vary"], "Accept-Encoding");
+  EXPECT_LT(compressed.body.size(), plain.body.size());
+  rapidjson::Document decoded = parse_json(gunzip(compressed.body));
+  EXPECT_STREQ(decoded["id"].GetString(), id.c_str());
+  // Small answers stay as they are, as Starlette's middleware leaves them.
+  HttpResult small = get("/health", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(small.body, "true");
+  EXPECT_EQ(small.headers.count("content-encoding"), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FlowRuns, testing::ValuesIn(backend_names()), backend_test_name);
