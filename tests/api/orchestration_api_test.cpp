@@ -220,6 +220,38 @@ TEST_P(Orchestration, PausedRunResumes) {
   expect_status(not_paused, "ABORT", "Cannot resume a flow run that is not paused.");
 }
 
+TEST_P(Orchestration, TagConcurrencyLimitsHoldTasksBack) {
+  // v1 limits have no API of their own yet: written as Prefect stores them.
+  {
+    auto database = scratch_->open();
+    Session session = database->session();
+    const QueryComponents &q = database->queries();
+    for (auto [tag, limit] : {std::pair{"db", 1}, std::pair{"frozen", 0}}) {
+      session
+          .prepare("INSERT INTO concurrency_limit (id, created, updated, tag, concurrency_limit, active_slots) VALUES (" +
+                   q.placeholder_list(1, 5) + ", '[]')")
+          .bind(1, Uuid::v4())
+          .bind(2, Timestamp::now())
+          .bind(3, Timestamp::now())
+          .bind(4, tag)
+          .bind(5, limit)
+          .execute();
+    }
+  }
+  const std::string flow_run = running_flow_run();
+  const std::string first = create_task_run(flow_run, "a", R"("tags": ["db"])").json["id"].GetString();
+  const std::string second = create_task_run(flow_run, "b", R"("tags": ["db"])").json["id"].GetString();
+  expect_status(set_task_run_state(first, R"({"type": "RUNNING"})"), "ACCEPT");
+  JsonAnswer held = set_task_run_state(second, R"({"type": "RUNNING"})");
+  expect_status(held, "WAIT", "Concurrency limit for the db tag has been reached");
+  EXPECT_EQ(held.json["details"]["delay_seconds"].GetDouble(), 10.0);
+  expect_status(set_task_run_state(first, R"({"type": "COMPLETED"})"), "ACCEPT");
+  expect_status(set_task_run_state(second, R"({"type": "RUNNING"})"), "ACCEPT");
+  const std::string frozen = create_task_run(flow_run, "c", R"("tags": ["frozen"])").json["id"].GetString();
+  expect_status(set_task_run_state(frozen, R"({"type": "RUNNING"})"), "ABORT",
+                "The concurrency limit on tag \"frozen\" is 0 and will deadlock if the task tries to run again.");
+}
+
 TEST_P(Orchestration, ConcurrentProposalsHaveOneWinner) {
   JsonAnswer run = create_flow_run(create_flow(), R"("state": {"type": "SCHEDULED"})");
   const std::string id = run.json["id"].GetString();
