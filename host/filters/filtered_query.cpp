@@ -20,7 +20,7 @@ std::string FilteredQuery::where_clause() const {
 
 std::string FilteredQuery::select_sql(std::string_view columns, std::string_view order_by, const Page &page,
                                       SqlBuilder &parameters) const {
-  std::string text = "SELECT " + std::string(columns) + " FROM " + table_ + where_clause();
+  std::string text = "SELECT " + std::string(columns) + " FROM " + table_ + joins_ + where_clause();
   if (!order_by.empty()) text += " ORDER BY " + std::string(order_by);
   // SQLite accepts OFFSET only after a LIMIT, hence the largest one.
   if (page.limit) {

@@ -36,8 +36,12 @@ class FilteredQuery {
   SqlBuilder &sql() { return sql_; }
   // ANDs `condition` (SQL on alias()) into the WHERE clause.
   void where(std::string condition);
+  // Joins appended to the FROM clause of select(), for columns of related
+  // rows (" LEFT JOIN work_queue wq ON wq.id = flow_run.work_queue_id").
+  // They must not add or remove rows: count() leaves them out.
+  void join(std::string joins) { joins_ += joins; }
 
-  // SELECT <columns> FROM <table> WHERE ... [ORDER BY <order_by>] [LIMIT ... OFFSET ...]
+  // SELECT <columns> FROM <table> <joins> WHERE ... [ORDER BY <order_by>] [LIMIT ... OFFSET ...]
   std::string select_sql(std::string_view columns, std::string_view order_by, const Page &page,
                          SqlBuilder &parameters) const;
   Statement select(Session &session, std::string_view columns, std::string_view order_by, const Page &page) const;
@@ -51,6 +55,7 @@ class FilteredQuery {
   std::string where_clause() const;
 
   std::string table_;
+  std::string joins_;
   SqlBuilder sql_;
   std::vector<std::string> conditions_;
 };
