@@ -3,6 +3,10 @@
 #include "database/database_interface.h"
 #include "filters/related_filters.h"
 
+#include <algorithm>
+#include <map>
+#include <utility>
+
 namespace prefectd {
 namespace {
 
@@ -32,47 +36,53 @@ std::vector<HistoryInterval> run_history(DatabaseInterface &database, Session &s
                                          const FilterSet &filters, Timestamp start, Timestamp end,
                                          double interval_seconds, Timestamp now) {
   const QueryComponents &q = database.queries();
+  std::vector<HistoryInterval> history;
+  {
+    SqlBuilder sql(q);
+    const std::string intervals = q.timestamp_intervals(sql.param(start), sql.param(end), sql.param(interval_seconds));
+    Statement rows =
+        session.prepare("SELECT interval_start, interval_end FROM (" + intervals + ") AS intervals ORDER BY 1");
+    sql.bind(rows);
+    while (rows.step() && history.size() < kMaxIntervals)
+      history.push_back({*rows.timestamp(0), *rows.timestamp(1), {}});
+  }
+  if (history.empty()) return history;
+
+  // Prefect joins the intervals to the runs in SQL, which SQLite answers by
+  // scanning every run once per interval. Here the runs in range are read
+  // once and each goes to its interval by exact microsecond arithmetic.
   SqlBuilder sql(q);
   const std::string table = kind == RunKind::Flow ? "flow_run" : "task_run";
   const std::string now_param = sql.param(now);
-  const std::string start_param = sql.param(start);
-  const std::string intervals = q.timestamp_intervals(start_param, sql.param(end), sql.param(interval_seconds));
-  // No run before the first interval or after the last can count; saying
-  // so lets the database use the expected_start_time index.
-  const std::string horizon =
-      q.timestamp_add_seconds(start_param, sql.param(interval_seconds * static_cast<double>(kMaxIntervals)));
   const std::string condition =
       kind == RunKind::Flow ? flow_run_condition(sql, filters, table) : task_run_condition(sql, filters, table);
-  const std::string runs = "SELECT " + table + ".expected_start_time, " + table + ".state_type, " + table +
-                           ".state_name, " + estimated_run_time_seconds(q, table, now_param) +
-                           " AS estimated_run_time, " + estimated_lateness_seconds(q, table, now_param) +
-                           " AS estimated_lateness FROM " + table + " WHERE " + condition + " AND " + table +
-                           ".expected_start_time >= " + start_param + " AND " + table + ".expected_start_time < " +
-                           horizon;
-  const std::string text =
-      "SELECT intervals.interval_start, intervals.interval_end, runs.state_type, runs.state_name, "
-      "count(runs.state_type), sum(" +
-      q.greatest({"0", "runs.estimated_run_time"}) + "), sum(" + q.greatest({"0", "runs.estimated_lateness"}) +
-      ") FROM (" + intervals + ") AS intervals LEFT JOIN (" + runs +
-      ") AS runs ON runs.expected_start_time >= intervals.interval_start AND runs.expected_start_time < "
-      "intervals.interval_end GROUP BY intervals.interval_start, intervals.interval_end, runs.state_type, "
-      "runs.state_name ORDER BY intervals.interval_start, runs.state_type, runs.state_name";
-  Statement rows = session.prepare(text);
+  Statement rows =
+      session.prepare("SELECT " + table + ".expected_start_time, " + table + ".state_type, " + table + ".state_name, " +
+                      estimated_run_time_seconds(q, table, now_param) + ", " +
+                      estimated_lateness_seconds(q, table, now_param) + " FROM " + table + " WHERE " + condition +
+                      " AND " + table + ".expected_start_time >= " + sql.param(history.front().interval_start) +
+                      " AND " + table + ".expected_start_time < " + sql.param(history.back().interval_end));
   sql.bind(rows);
 
-  std::vector<HistoryInterval> history;
+  const int64_t first = history.front().interval_start.micros();
+  const int64_t step = history.front().interval_end.micros() - first;
+  std::vector<std::map<std::pair<std::string, std::string>, HistoryStateCount>> counts(history.size());
   while (rows.step()) {
-    const Timestamp interval_start = *rows.timestamp(0);
-    if (history.empty() || history.back().interval_start != interval_start) {
-      if (history.size() == kMaxIntervals) break;
-      history.push_back({interval_start, *rows.timestamp(1), {}});
-    }
-    // An interval without runs joins one row of NULLs; a run without a
-    // state has no type Prefect could report.
-    auto state_type = rows.text(2);
+    // A run without a state has no type Prefect could report.
+    auto state_type = rows.text(1);
     if (!state_type) continue;
-    history.back().states.push_back({*state_type, rows.text(3).value_or(""), rows.int64(4).value_or(0),
-                                     rows.real(5).value_or(0), rows.real(6).value_or(0)});
+    const size_t index = static_cast<size_t>((rows.timestamp(0)->micros() - first) / step);
+    if (index >= counts.size()) continue;
+    std::string state_name = rows.text(2).value_or("");
+    HistoryStateCount &count = counts[index][{*state_type, state_name}];
+    count.state_type = *state_type;
+    count.state_name = std::move(state_name);
+    ++count.count_runs;
+    count.sum_estimated_run_time += std::max(0.0, rows.real(3).value_or(0));
+    count.sum_estimated_lateness += std::max(0.0, rows.real(4).value_or(0));
+  }
+  for (size_t i = 0; i < history.size(); ++i) {
+    for (auto &[key, count] : counts[i]) history[i].states.push_back(std::move(count));
   }
   return history;
 }
