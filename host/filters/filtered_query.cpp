@@ -20,7 +20,8 @@ std::string FilteredQuery::where_clause() const {
 
 std::string FilteredQuery::select_sql(std::string_view columns, std::string_view order_by, const Page &page,
                                       SqlBuilder &parameters) const {
-  std::string text = "SELECT " + std::string(columns) + " FROM " + table_ + where_clause();
+  std::string text =
+      "SELECT " + std::string(joins_.empty() ? columns : std::string_view("id")) + " FROM " + table_ + where_clause();
   if (!order_by.empty()) text += " ORDER BY " + std::string(order_by);
   // SQLite accepts OFFSET only after a LIMIT, hence the largest one.
   if (page.limit) {
@@ -29,6 +30,10 @@ std::string FilteredQuery::select_sql(std::string_view columns, std::string_view
   } else if (page.offset > 0) {
     text += " LIMIT " + parameters.param(int64_t{INT64_MAX}) + " OFFSET " + parameters.param(page.offset);
   }
+  if (joins_.empty()) return text;
+  text = "SELECT " + std::string(columns) + " FROM (" + text + ") AS page_ids JOIN " + table_ + " ON " + table_ +
+         ".id = page_ids.id" + joins_;
+  if (!order_by.empty()) text += " ORDER BY " + std::string(order_by);
   return text;
 }
 

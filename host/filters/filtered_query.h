@@ -36,8 +36,20 @@ class FilteredQuery {
   SqlBuilder &sql() { return sql_; }
   // ANDs `condition` (SQL on alias()) into the WHERE clause.
   void where(std::string condition);
+  // Joins for columns of related rows in select()
+  // (" LEFT JOIN work_queue wq ON wq.id = flow_run.work_queue_id"). They
+  // must not add or remove rows: count() leaves them out, and select()
+  // chooses the page of ids on the table alone before joining (see below).
+  void join(std::string joins) { joins_ += joins; }
 
   // SELECT <columns> FROM <table> WHERE ... [ORDER BY <order_by>] [LIMIT ... OFFSET ...]
+  // With joins, the page is picked first and only its rows are joined,
+  // ordered again (`order_by` must name columns of the table only):
+  //   SELECT <columns> FROM (SELECT <table>.id FROM <table> WHERE ... ORDER BY
+  //   ... LIMIT ...) AS page_ids JOIN <table> ON <table>.id = page_ids.id <joins> ORDER BY ...
+  // so sorting and skipping touch narrow rows (a sort without an index or
+  // a deep offset would otherwise join every row it passes). The table must
+  // have an `id` key.
   std::string select_sql(std::string_view columns, std::string_view order_by, const Page &page,
                          SqlBuilder &parameters) const;
   Statement select(Session &session, std::string_view columns, std::string_view order_by, const Page &page) const;
@@ -51,6 +63,7 @@ class FilteredQuery {
   std::string where_clause() const;
 
   std::string table_;
+  std::string joins_;
   SqlBuilder sql_;
   std::vector<std::string> conditions_;
 };

@@ -1,6 +1,9 @@
 #include "flow_runs.h"
 
 #include "database/database_interface.h"
+#include "filters/column_conditions.h"
+#include "filters/related_filters.h"
+#include "filters/sorts.h"
 #include "run_states.h"
 
 namespace prefectd {
@@ -8,21 +11,33 @@ namespace {
 
 // Columns of flow_run_select(), in order.
 constexpr const char *kRunColumns =
-    "fr.id, fr.created, fr.updated, fr.name, fr.flow_id, fr.state_id, fr.deployment_id, fr.deployment_version, "
-    "fr.work_queue_id, fr.work_queue_name, fr.flow_version, fr.parameters, fr.idempotency_key, fr.context, "
-    "fr.empirical_policy, fr.tags, fr.labels, fr.parent_task_run_id, fr.state_type, fr.state_name, "
-    "fr.state_timestamp, fr.run_count, fr.expected_start_time, fr.next_scheduled_start_time, fr.start_time, "
-    "fr.end_time, fr.total_run_time, fr.auto_scheduled, fr.infrastructure_document_id, fr.infrastructure_pid, "
-    "fr.created_by, fr.job_variables, wq.work_pool_id, wp.name";
+    "flow_run.id, flow_run.created, flow_run.updated, flow_run.name, flow_run.flow_id, flow_run.state_id, "
+    "flow_run.deployment_id, flow_run.deployment_version, "
+    "flow_run.work_queue_id, flow_run.work_queue_name, flow_run.flow_version, flow_run.parameters, "
+    "flow_run.idempotency_key, flow_run.context, "
+    "flow_run.empirical_policy, flow_run.tags, flow_run.labels, flow_run.parent_task_run_id, flow_run.state_type, "
+    "flow_run.state_name, "
+    "flow_run.state_timestamp, flow_run.run_count, flow_run.expected_start_time, flow_run.next_scheduled_start_time, "
+    "flow_run.start_time, "
+    "flow_run.end_time, flow_run.total_run_time, flow_run.auto_scheduled, flow_run.infrastructure_document_id, "
+    "flow_run.infrastructure_pid, "
+    "flow_run.created_by, flow_run.job_variables, wq.work_pool_id, wp.name";
 constexpr int kRunColumnCount = 34;
 
 }  // namespace
 
-std::string flow_run_select() {
-  return std::string("SELECT ") + kRunColumns + ", " + state_columns("st", "sa") +
-         " FROM flow_run fr LEFT JOIN work_queue wq ON wq.id = fr.work_queue_id"
+std::string flow_run_columns() {
+  return std::string(kRunColumns) + ", " + state_columns("st", "sa");
+}
+
+std::string flow_run_joins() {
+  return " LEFT JOIN work_queue wq ON wq.id = flow_run.work_queue_id"
          " LEFT JOIN work_pool wp ON wp.id = wq.work_pool_id" +
-         state_join(RunKind::Flow, "st", "sa", "fr.state_id");
+         state_join(RunKind::Flow, "st", "sa", "flow_run.state_id");
+}
+
+std::string flow_run_select() {
+  return "SELECT " + flow_run_columns() + " FROM flow_run" + flow_run_joins();
 }
 
 FlowRun flow_run_from_row(const Statement &row) {
@@ -118,7 +133,7 @@ std::optional<FlowRun> read_flow_run(DatabaseInterface &database, Session &sessi
     lock.bind(1, id);
     if (!lock.step()) return std::nullopt;
   }
-  Statement read = session.prepare(flow_run_select() + " WHERE fr.id = " + q.placeholder(1));
+  Statement read = session.prepare(flow_run_select() + " WHERE flow_run.id = " + q.placeholder(1));
   read.bind(1, id);
   if (!read.step()) return std::nullopt;
   return flow_run_from_row(read);
@@ -157,14 +172,14 @@ bool update_flow_run_columns(DatabaseInterface &database, Session &session, cons
 
 void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run) {
   const QueryComponents &q = database.queries();
-  Statement update = session.prepare(
-      "UPDATE flow_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
-      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
-      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
-      ", expected_start_time = " + q.placeholder(7) + ", next_scheduled_start_time = " + q.placeholder(8) +
-      ", start_time = " + q.placeholder(9) + ", end_time = " + q.placeholder(10) +
-      ", total_run_time = " + q.placeholder(11) + ", empirical_policy = " + q.placeholder(12) +
-      " WHERE id = " + q.placeholder(13));
+  Statement update =
+      session.prepare("UPDATE flow_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
+                      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
+                      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
+                      ", expected_start_time = " + q.placeholder(7) +
+                      ", next_scheduled_start_time = " + q.placeholder(8) + ", start_time = " + q.placeholder(9) +
+                      ", end_time = " + q.placeholder(10) + ", total_run_time = " + q.placeholder(11) +
+                      ", empirical_policy = " + q.placeholder(12) + " WHERE id = " + q.placeholder(13));
   std::optional<std::string> state_type;
   if (run.state_type) state_type = std::string(to_string(*run.state_type));
   update.bind(1, Timestamp::now())
@@ -183,10 +198,38 @@ void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, c
   update.execute();
 }
 
+std::vector<FlowRun> read_flow_runs(DatabaseInterface &database, Session &session, const FilterSet &filters,
+                                    std::string_view sort, const Page &page) {
+  FilteredQuery query = filtered_flow_runs(database.queries(), filters);
+  query.join(flow_run_joins());
+  Statement rows = query.select(session, flow_run_columns(), flow_run_sort(sort, query.alias()), page);
+  std::vector<FlowRun> runs;
+  while (rows.step()) runs.push_back(flow_run_from_row(rows));
+  return runs;
+}
+
+int64_t count_flow_runs(DatabaseInterface &database, Session &session, const FilterSet &filters) {
+  return filtered_flow_runs(database.queries(), filters).count_rows(session);
+}
+
+std::vector<Uuid> delete_flow_runs(DatabaseInterface &database, Session &session, const std::vector<Uuid> &ids) {
+  if (ids.empty()) return {};
+  SqlBuilder existing(database.queries());
+  Statement read = session.prepare("SELECT id FROM flow_run WHERE " + in_list(existing, "id", ids));
+  existing.bind(read);
+  std::vector<Uuid> found;
+  while (read.step()) found.push_back(*read.uuid(0));
+  if (found.empty()) return {};
+  SqlBuilder doomed(database.queries());
+  Statement remove = session.prepare("DELETE FROM flow_run WHERE " + in_list(doomed, "id", found));
+  doomed.bind(remove);
+  remove.execute();
+  return found;
+}
+
 bool delete_flow_run(DatabaseInterface &database, Session &session, const Uuid &id) {
-  return session.prepare("DELETE FROM flow_run WHERE id = " + database.queries().placeholder(1))
-             .bind(1, id)
-             .execute() > 0;
+  return session.prepare("DELETE FROM flow_run WHERE id = " + database.queries().placeholder(1)).bind(1, id).execute() >
+         0;
 }
 
 }  // namespace prefectd

@@ -3,10 +3,14 @@
 // and delete.
 #pragma once
 
+#include "filters/filter_set.h"
+#include "filters/filtered_query.h"
 #include "schemas/flow_run.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace prefectd {
@@ -44,11 +48,24 @@ bool update_flow_run_columns(DatabaseInterface &database, Session &session, cons
 void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run);
 
 // The read every flow-run query shares (FlowRun with its state, work queue
-// and pool): append " WHERE ..." to it, then read rows with
-// flow_run_from_row. The run table's alias is "fr".
+// and pool), in pieces: SELECT flow_run_columns() FROM flow_run
+// flow_run_joins() WHERE ..., rows read with flow_run_from_row. The run
+// table is named by its own name, "flow_run", as FilteredQuery names it;
+// the joins use the aliases wq, wp, st and sa.
+std::string flow_run_columns();
+std::string flow_run_joins();
+// The whole SELECT ... FROM ... joins, to append " WHERE ..." to.
 std::string flow_run_select();
 class Statement;
 FlowRun flow_run_from_row(const Statement &row);
+
+// Flow runs matching `filters` (flows, flow_runs, task_runs, deployments,
+// work_pools, work_queues), ordered by the FlowRunSort value `sort`.
+std::vector<FlowRun> read_flow_runs(DatabaseInterface &database, Session &session, const FilterSet &filters,
+                                    std::string_view sort, const Page &page);
+int64_t count_flow_runs(DatabaseInterface &database, Session &session, const FilterSet &filters);
+// Deletes those of `ids` that exist and returns them.
+std::vector<Uuid> delete_flow_runs(DatabaseInterface &database, Session &session, const std::vector<Uuid> &ids);
 
 bool delete_flow_run(DatabaseInterface &database, Session &session, const Uuid &id);
 

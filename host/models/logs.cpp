@@ -1,6 +1,8 @@
 #include "logs.h"
 
 #include "database/database_interface.h"
+#include "filters/related_filters.h"
+#include "filters/sorts.h"
 
 #include <algorithm>
 
@@ -45,6 +47,22 @@ void insert_logs(DatabaseInterface &database, Session &session, const std::vecto
     }
     insert.execute();
   }
+}
+
+std::vector<Log> read_logs(DatabaseInterface &database, Session &session, const FilterSet &filters,
+                           std::string_view sort, const Page &page) {
+  FilteredQuery query = filtered_logs(database.queries(), filters);
+  Statement rows = query.select(session,
+                                "log.id, log.created, log.updated, log.name, log.level, log.message, "
+                                "log.\"timestamp\", log.flow_run_id, log.task_run_id",
+                                log_sort(sort, query.alias()), page);
+  std::vector<Log> logs;
+  while (rows.step()) {
+    logs.push_back({*rows.uuid(0), *rows.timestamp(1), *rows.timestamp(2), rows.text(3).value_or(""),
+                    rows.int64(4).value_or(0), rows.text(5).value_or(""), *rows.timestamp(6), rows.uuid(7),
+                    rows.uuid(8)});
+  }
+  return logs;
 }
 
 }  // namespace prefectd

@@ -1,25 +1,31 @@
 #include "task_runs.h"
 
 #include "database/database_interface.h"
+#include "filters/related_filters.h"
+#include "filters/sorts.h"
 #include "run_states.h"
 
 namespace prefectd {
 namespace {
 
 constexpr const char *kRunColumns =
-    "tr.id, tr.created, tr.updated, tr.name, tr.flow_run_id, tr.task_key, tr.dynamic_key, tr.cache_key, "
-    "tr.cache_expiration, tr.task_version, tr.empirical_policy, tr.tags, tr.labels, tr.state_id, tr.task_inputs, "
-    "tr.state_type, tr.state_name, tr.state_timestamp, tr.run_count, tr.flow_run_run_count, "
-    "tr.expected_start_time, tr.next_scheduled_start_time, tr.start_time, tr.end_time, tr.total_run_time";
+    "task_run.id, task_run.created, task_run.updated, task_run.name, task_run.flow_run_id, task_run.task_key, "
+    "task_run.dynamic_key, task_run.cache_key, "
+    "task_run.cache_expiration, task_run.task_version, task_run.empirical_policy, task_run.tags, task_run.labels, "
+    "task_run.state_id, task_run.task_inputs, "
+    "task_run.state_type, task_run.state_name, task_run.state_timestamp, task_run.run_count, "
+    "task_run.flow_run_run_count, "
+    "task_run.expected_start_time, task_run.next_scheduled_start_time, task_run.start_time, task_run.end_time, "
+    "task_run.total_run_time";
 constexpr int kRunColumnCount = 25;
 
 std::optional<Uuid> find_by_natural_key(DatabaseInterface &database, Session &session, const TaskRun &run) {
   const QueryComponents &q = database.queries();
   const std::string flow_run_condition =
       run.flow_run_id ? "flow_run_id = " + q.placeholder(3) : std::string("flow_run_id IS NULL");
-  Statement find = session.prepare("SELECT id FROM task_run WHERE task_key = " + q.placeholder(1) +
-                                   " AND dynamic_key = " + q.placeholder(2) + " AND " + flow_run_condition +
-                                   " LIMIT 1");
+  Statement find =
+      session.prepare("SELECT id FROM task_run WHERE task_key = " + q.placeholder(1) +
+                      " AND dynamic_key = " + q.placeholder(2) + " AND " + flow_run_condition + " LIMIT 1");
   find.bind(1, run.task_key).bind(2, run.dynamic_key);
   if (run.flow_run_id) find.bind(3, *run.flow_run_id);
   if (!find.step()) return std::nullopt;
@@ -28,9 +34,16 @@ std::optional<Uuid> find_by_natural_key(DatabaseInterface &database, Session &se
 
 }  // namespace
 
+std::string task_run_columns() {
+  return std::string(kRunColumns) + ", " + state_columns("st", "sa");
+}
+
+std::string task_run_joins() {
+  return state_join(RunKind::Task, "st", "sa", "task_run.state_id");
+}
+
 std::string task_run_select() {
-  return std::string("SELECT ") + kRunColumns + ", " + state_columns("st", "sa") + " FROM task_run tr" +
-         state_join(RunKind::Task, "st", "sa", "tr.state_id");
+  return "SELECT " + task_run_columns() + " FROM task_run" + task_run_joins();
 }
 
 TaskRun task_run_from_row(const Statement &row) {
@@ -103,7 +116,7 @@ CreatedTaskRun create_task_run(DatabaseInterface &database, Session &session, co
 }
 
 std::optional<TaskRun> read_task_run(DatabaseInterface &database, Session &session, const Uuid &id) {
-  Statement read = session.prepare(task_run_select() + " WHERE tr.id = " + database.queries().placeholder(1));
+  Statement read = session.prepare(task_run_select() + " WHERE task_run.id = " + database.queries().placeholder(1));
   read.bind(1, id);
   if (!read.step()) return std::nullopt;
   return task_run_from_row(read);
@@ -122,15 +135,15 @@ bool rename_task_run(DatabaseInterface &database, Session &session, const Uuid &
 
 void save_orchestrated_task_run(DatabaseInterface &database, Session &session, const TaskRun &run) {
   const QueryComponents &q = database.queries();
-  Statement update = session.prepare(
-      "UPDATE task_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
-      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
-      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
-      ", flow_run_run_count = " + q.placeholder(7) + ", expected_start_time = " + q.placeholder(8) +
-      ", next_scheduled_start_time = " + q.placeholder(9) + ", start_time = " + q.placeholder(10) +
-      ", end_time = " + q.placeholder(11) + ", total_run_time = " + q.placeholder(12) +
-      ", empirical_policy = " + q.placeholder(13) + ", cache_key = " + q.placeholder(14) +
-      ", cache_expiration = " + q.placeholder(15) + " WHERE id = " + q.placeholder(16));
+  Statement update =
+      session.prepare("UPDATE task_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
+                      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
+                      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
+                      ", flow_run_run_count = " + q.placeholder(7) + ", expected_start_time = " + q.placeholder(8) +
+                      ", next_scheduled_start_time = " + q.placeholder(9) + ", start_time = " + q.placeholder(10) +
+                      ", end_time = " + q.placeholder(11) + ", total_run_time = " + q.placeholder(12) +
+                      ", empirical_policy = " + q.placeholder(13) + ", cache_key = " + q.placeholder(14) +
+                      ", cache_expiration = " + q.placeholder(15) + " WHERE id = " + q.placeholder(16));
   std::optional<std::string> state_type;
   if (run.state_type) state_type = std::string(to_string(*run.state_type));
   update.bind(1, Timestamp::now())
@@ -152,10 +165,23 @@ void save_orchestrated_task_run(DatabaseInterface &database, Session &session, c
   update.execute();
 }
 
+std::vector<TaskRun> read_task_runs(DatabaseInterface &database, Session &session, const FilterSet &filters,
+                                    std::string_view sort, const Page &page) {
+  FilteredQuery query = filtered_task_runs(database.queries(), filters);
+  query.join(task_run_joins());
+  Statement rows = query.select(session, task_run_columns(), task_run_sort(sort, query.alias()), page);
+  std::vector<TaskRun> runs;
+  while (rows.step()) runs.push_back(task_run_from_row(rows));
+  return runs;
+}
+
+int64_t count_task_runs(DatabaseInterface &database, Session &session, const FilterSet &filters) {
+  return filtered_task_runs(database.queries(), filters).count_rows(session);
+}
+
 bool delete_task_run(DatabaseInterface &database, Session &session, const Uuid &id) {
-  return session.prepare("DELETE FROM task_run WHERE id = " + database.queries().placeholder(1))
-             .bind(1, id)
-             .execute() > 0;
+  return session.prepare("DELETE FROM task_run WHERE id = " + database.queries().placeholder(1)).bind(1, id).execute() >
+         0;
 }
 
 }  // namespace prefectd

@@ -1,25 +1,41 @@
-// /flow_runs: create, read, update, labels, delete, set_state.
+// /flow_runs: create, read, update, labels, delete, set_state; the "read
+// many" routes filter, count, paginate, history and lateness; bulk delete
+// and bulk set_state; the CSV download of a run's logs.
 #include "api/error_responses.h"
 #include "api/json_access.h"
+#include "api/json_writer.h"
+#include "api/pagination.h"
 #include "api/router.h"
 #include "api/server_context.h"
 #include "core/run_names.h"
 #include "database/database_interface.h"
+#include "filters/filter_json.h"
+#include "filters/related_filters.h"
+#include "filters/sorts.h"
 #include "models/flow_run_inputs.h"
 #include "models/flow_runs.h"
 #include "models/flows.h"
+#include "models/logs.h"
+#include "models/run_history.h"
 #include "models/run_orchestration.h"
 #include "models/work_queues.h"
 #include "orchestration/orchestrate.h"
+#include "orchestration/run_policy.h"
 #include "routes.h"
 #include "run_route_support.h"
 #include "schemas/labels.h"
-#include "orchestration/run_policy.h"
+
+#include <algorithm>
+#include <cctype>
 
 namespace prefectd {
 namespace {
 
 constexpr const char *kFlowRunNotFound = "Flow run not found";
+// Prefect's BULK_OPERATION_LIMIT: bulk routes take 1..50 runs, 50 by default.
+constexpr int64_t kBulkOperationLimit = 50;
+// Prefect's FLOW_RUN_LOGS_DOWNLOAD_PAGE_LIMIT.
+constexpr int64_t kLogDownloadPage = 1000;
 
 Uuid path_id(const RouteCall &call) {
   return *Uuid::parse(call.path.at("id"));
@@ -64,8 +80,8 @@ HttpResponse create(const RouteCall &call) {
   const std::optional<Flow> flow = read_flow(database, session, run.flow_id);
   rapidjson::Document system_labels;
   system_labels.SetObject();
-  system_labels.AddMember("prefect.flow.id", rapidjson::Value(run.flow_id.to_string().c_str(),
-                                                              system_labels.GetAllocator()),
+  system_labels.AddMember("prefect.flow.id",
+                          rapidjson::Value(run.flow_id.to_string().c_str(), system_labels.GetAllocator()),
                           system_labels.GetAllocator());
   run.labels_json = merge_labels({{flow ? flow->labels_json : std::nullopt},
                                   {std::nullopt, &system_labels},
@@ -105,8 +121,7 @@ HttpResponse update(const RouteCall &call) {
     updates.push_back({ColumnUpdate::Kind::Json, "parameters", optional_json(body, "parameters").value_or("{}")});
   }
   if (member(body, "empirical_policy") != nullptr) {
-    updates.push_back({ColumnUpdate::Kind::Json, "empirical_policy",
-                       stored_policy(body)});
+    updates.push_back({ColumnUpdate::Kind::Json, "empirical_policy", stored_policy(body)});
   }
   if (member(body, "tags") != nullptr) {
     updates.push_back({ColumnUpdate::Kind::Json, "tags", optional_json(body, "tags").value_or("[]")});
@@ -195,6 +210,239 @@ HttpResponse resume(const RouteCall &call) {
   return {outcome.state_written ? 201 : 200, std::move(outcome.result_json)};
 }
 
+std::string sort_of(const RouteCall &call) {
+  return filter_json::string(&call.body, "sort").value_or("");
+}
+
+rapidjson::Value flow_run_list(const std::vector<FlowRun> &runs, rapidjson::Document::AllocatorType &allocator) {
+  const Timestamp now = Timestamp::now();
+  rapidjson::Value list(rapidjson::kArrayType);
+  list.Reserve(static_cast<rapidjson::SizeType>(runs.size()), allocator);
+  for (const FlowRun &run : runs) {
+    rapidjson::Value json;
+    write_flow_run(run, now, json, allocator);
+    list.PushBack(json, allocator);
+  }
+  return list;
+}
+
+HttpResponse filter(const RouteCall &call) {
+  const Page page{limit_from_body(call.body, call.server.settings), offset_from_body(call.body)};
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  auto runs = read_flow_runs(database, session, FilterSet::from_body(call.body), sort_of(call), page);
+  rapidjson::Document response;
+  rapidjson::Value list = flow_run_list(runs, response.GetAllocator());
+  return {200, to_json(list)};
+}
+
+HttpResponse count(const RouteCall &call) {
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  return {200, std::to_string(count_flow_runs(database, session, FilterSet::from_body(call.body)))};
+}
+
+HttpResponse paginate(const RouteCall &call) {
+  const int64_t limit = limit_from_body(call.body, call.server.settings);
+  const int64_t page = page_from_body(call.body);
+  const FilterSet filters = FilterSet::from_body(call.body);
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  auto runs = read_flow_runs(database, session, filters, sort_of(call), Page{limit, (page - 1) * limit});
+  const int64_t total = count_flow_runs(database, session, filters);
+
+  rapidjson::Document response(rapidjson::kObjectType);
+  auto &allocator = response.GetAllocator();
+  response.AddMember("results", flow_run_list(runs, allocator), allocator);
+  response.AddMember("count", total, allocator);
+  response.AddMember("limit", limit, allocator);
+  response.AddMember("pages", page_count(total, limit), allocator);
+  response.AddMember("page", page, allocator);
+  return {200, to_json(response)};
+}
+
+HttpResponse history(const RouteCall &call) {
+  return run_history_response(call, RunKind::Flow, FilterSet::from_body(call.body, "work_queues"));
+}
+
+HttpResponse lateness(const RouteCall &call) {
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  auto average = average_flow_run_lateness(database, session, FilterSet::from_body(call.body), Timestamp::now());
+  if (!average) return {200, "null"};
+  rapidjson::Value number(*average);
+  return {200, to_json(number)};
+}
+
+// `limit` of a bulk body; the contract bounds it to 1..50, the clamp only
+// keeps a body that slipped past harmless.
+int64_t bulk_limit(const rapidjson::Value &body) {
+  return std::clamp<int64_t>(filter_json::integer(&body, "limit").value_or(kBulkOperationLimit), 1,
+                             kBulkOperationLimit);
+}
+
+// The ids of up to `limit` runs matching only the body's `flow_runs`, in
+// the default order (ID_DESC), as Prefect's bulk routes choose them.
+std::vector<Uuid> bulk_selection(DatabaseInterface &database, Session &session, const rapidjson::Value &body) {
+  FilterSet filters;
+  filters.flow_runs = FilterSet::from_body(body).flow_runs;
+  FilteredQuery query = filtered_flow_runs(database.queries(), filters);
+  Statement rows = query.select(session, "flow_run.id", flow_run_sort("", query.alias()), Page{bulk_limit(body), 0});
+  std::vector<Uuid> ids;
+  while (rows.step()) ids.push_back(*rows.uuid(0));
+  return ids;
+}
+
+HttpResponse bulk_delete(const RouteCall &call) {
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  Transaction transaction(session, PD_TRANSACTION_WRITE);
+  const std::vector<Uuid> deleted = delete_flow_runs(database, session, bulk_selection(database, session, call.body));
+  transaction.commit();
+
+  rapidjson::Document response(rapidjson::kObjectType);
+  auto &allocator = response.GetAllocator();
+  rapidjson::Value list(rapidjson::kArrayType);
+  for (const Uuid &id : deleted) list.PushBack(rapidjson::Value(id.to_string().c_str(), allocator), allocator);
+  response.AddMember("deleted", list, allocator);
+  return {200, to_json(response)};
+}
+
+// The message of a failure: an HttpError's detail or exception_message
+// rather than its whole body.
+std::string error_message(const std::exception &error) {
+  const auto *http = dynamic_cast<const HttpError *>(&error);
+  if (http == nullptr) return error.what();
+  rapidjson::Document body;
+  body.Parse(http->body().c_str(), http->body().size());
+  for (const char *key : {"detail", "exception_message"}) {
+    if (auto message = optional_string(body, key)) return *message;
+  }
+  return http->body();
+}
+
+// Each selected run goes through orchestration in a transaction of its own,
+// as Prefect does; a run whose orchestration throws gets an ABORT entry
+// carrying the error and the others go on.
+HttpResponse bulk_set_state(const RouteCall &call) {
+  const rapidjson::Value *state = non_null_member(call.body, "state");
+  if (state == nullptr) {
+    throw_validation_error({{"missing", {"body", "state"}, "Field required"}},
+                           call.request.body.empty() ? "null" : call.request.body);
+  }
+  const bool force = optional_bool(call.body, "force").value_or(false);
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  std::vector<Uuid> ids;
+  {
+    Transaction read(session, PD_TRANSACTION_READ);
+    ids = bulk_selection(database, session, call.body);
+  }
+
+  rapidjson::Document response(rapidjson::kObjectType);
+  auto &allocator = response.GetAllocator();
+  rapidjson::Value results(rapidjson::kArrayType);
+  for (const Uuid &id : ids) {
+    rapidjson::Value entry(rapidjson::kObjectType);
+    entry.AddMember("flow_run_id", rapidjson::Value(id.to_string().c_str(), allocator), allocator);
+    try {
+      ProposedTransition proposal{state_from_create(*state, Timestamp::now()), force,
+                                  call.request.header("x-prefect-api-version"), client_version(call.request)};
+      Transaction transaction(session, PD_TRANSACTION_WRITE);
+      TransitionOutcome outcome =
+          set_flow_run_state({database, session, call.server.settings}, id, std::move(proposal));
+      transaction.commit();
+      rapidjson::Document result;
+      result.Parse(outcome.result_json.c_str(), outcome.result_json.size());
+      for (const char *key : {"status", "state", "details"}) {
+        entry.AddMember(rapidjson::StringRef(key), rapidjson::Value(result[key], allocator), allocator);
+      }
+    } catch (const std::exception &error) {
+      OrchestrationResult aborted{SetStateStatus::Abort, StateResponseDetails::abort(error_message(error)),
+                                  std::nullopt, false};
+      rapidjson::Value result;
+      write_orchestration_result(aborted, result, allocator);
+      for (const char *key : {"status", "state", "details"}) {
+        entry.AddMember(rapidjson::StringRef(key), result[key], allocator);
+      }
+    }
+    results.PushBack(entry, allocator);
+  }
+  response.AddMember("results", results, allocator);
+  return {200, to_json(response)};
+}
+
+// Python's str() of an aware UTC datetime, as csv.writer writes it.
+std::string python_datetime_text(Timestamp timestamp) {
+  std::string text = timestamp.to_iso8601();
+  text[10] = ' ';
+  text.replace(text.size() - 1, 1, "+00:00");
+  return text;
+}
+
+// A field as Python's csv.writer writes it (QUOTE_MINIMAL).
+void append_csv_field(std::string &out, std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += field;
+    return;
+  }
+  out += '"';
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+// urllib.parse.quote(text, safe=""): everything but unreserved characters escaped.
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+HttpResponse download_logs(const RouteCall &call) {
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  const Uuid id = path_id(call);
+  auto run = read_flow_run(database, session, id);
+  if (!run) throw_detail(404, kFlowRunNotFound);
+
+  rapidjson::Document log_filter;
+  log_filter.Parse(("{\"flow_run_id\": {\"any_\": [\"" + id.to_string() + "\"]}}").c_str());
+  FilterSet filters;
+  filters.logs = &log_filter;
+  std::string csv = "timestamp,level,flow_run_id,task_run_id,message\r\n";
+  for (int64_t offset = 0;; offset += kLogDownloadPage) {
+    const std::vector<Log> logs =
+        read_logs(database, session, filters, "TIMESTAMP_ASC", Page{kLogDownloadPage, offset});
+    for (const Log &log : logs) {
+      csv += python_datetime_text(log.timestamp) + "," + std::to_string(log.level) + ",";
+      if (log.flow_run_id) csv += log.flow_run_id->to_string();
+      csv += ",";
+      if (log.task_run_id) csv += log.task_run_id->to_string();
+      csv += ",";
+      append_csv_field(csv, log.message);
+      csv += "\r\n";
+    }
+    if (static_cast<int64_t>(logs.size()) < kLogDownloadPage) break;
+  }
+  HttpResponse response{200, std::move(csv)};
+  response.content_type = "text/csv; charset=utf-8";
+  response.headers.emplace_back("content-disposition", "attachment; filename=\"flow-run-logs.csv\"; filename*=UTF-8''" +
+                                                           percent_encode(run->name + "-logs.csv"));
+  return response;
+}
+
 }  // namespace
 
 void register_flow_run_routes(Router &router) {
@@ -207,6 +455,14 @@ void register_flow_run_routes(Router &router) {
   router.add({"DELETE", "/flow_runs/{id:uuid}", remove});
   router.add({"POST", "/flow_runs/{id:uuid}/set_state", set_state});
   router.add({"POST", "/flow_runs/{id:uuid}/resume", resume});
+  router.add({"POST", "/flow_runs/filter", filter});
+  router.add({"POST", "/flow_runs/count", count});
+  router.add({"POST", "/flow_runs/paginate", paginate});
+  router.add({"POST", "/flow_runs/history", history});
+  router.add({"POST", "/flow_runs/lateness", lateness});
+  router.add({"POST", "/flow_runs/bulk_delete", bulk_delete});
+  router.add({"POST", "/flow_runs/bulk_set_state", bulk_set_state});
+  router.add({"GET", "/flow_runs/{id:uuid}/logs/download", download_logs});
 }
 
 }  // namespace prefectd

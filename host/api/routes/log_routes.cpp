@@ -1,8 +1,11 @@
-// /logs: batches from clients.
+// /logs: batches from clients; POST /logs/filter.
 #include "api/json_access.h"
+#include "api/json_writer.h"
+#include "api/pagination.h"
 #include "api/router.h"
 #include "api/server_context.h"
 #include "database/database_interface.h"
+#include "filters/filter_json.h"
 #include "models/logs.h"
 #include "routes.h"
 
@@ -41,10 +44,29 @@ HttpResponse create(const RouteCall &call) {
   return {201, "null"};
 }
 
+HttpResponse filter(const RouteCall &call) {
+  const Page page{limit_from_body(call.body, call.server.settings), offset_from_body(call.body)};
+  FilterSet filters;
+  filters.logs = FilterSet::from_body(call.body).logs;
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  auto logs = read_logs(database, session, filters, filter_json::string(&call.body, "sort").value_or(""), page);
+  rapidjson::Document response(rapidjson::kArrayType);
+  auto &allocator = response.GetAllocator();
+  response.Reserve(static_cast<rapidjson::SizeType>(logs.size()), allocator);
+  for (const Log &log : logs) {
+    rapidjson::Value json;
+    write_log(log, json, allocator);
+    response.PushBack(json, allocator);
+  }
+  return {200, to_json(response)};
+}
+
 }  // namespace
 
 void register_log_routes(Router &router) {
   router.add({"POST", "/logs/", create});
+  router.add({"POST", "/logs/filter", filter});
 }
 
 }  // namespace prefectd

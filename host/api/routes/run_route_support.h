@@ -3,7 +3,9 @@
 #pragma once
 
 #include "api/router.h"
+#include "filters/filter_set.h"
 #include "models/run_orchestration.h"
+#include "orchestration/orchestration_run.h"
 
 namespace prefectd {
 
@@ -13,5 +15,10 @@ ProposedTransition proposed_transition(const RouteCall &call);
 std::optional<std::string> client_version(const HttpRequest &request);
 // Pending, now: the state a run is created in when the client names none.
 State pending_state(Timestamp now);
+
+// POST /flow_runs/history and /task_runs/history: the body's
+// history_start, history_end and history_interval_seconds (below one second
+// is Prefect's 422) over the runs passing `filters`, as [HistoryResponse].
+HttpResponse run_history_response(const RouteCall &call, RunKind kind, const FilterSet &filters);
 
 }  // namespace prefectd

@@ -1,10 +1,14 @@
-// /task_runs: create, read, rename, delete, set_state.
+// /task_runs: create, read, rename, delete, set_state; the "read many"
+// routes filter, count, paginate and history.
 #include "api/error_responses.h"
 #include "api/json_access.h"
+#include "api/json_writer.h"
+#include "api/pagination.h"
 #include "api/router.h"
 #include "api/server_context.h"
 #include "core/run_names.h"
 #include "database/database_interface.h"
+#include "filters/filter_json.h"
 #include "models/flow_runs.h"
 #include "models/run_orchestration.h"
 #include "models/task_runs.h"
@@ -106,6 +110,97 @@ HttpResponse set_state(const RouteCall &call) {
   return {outcome.state_written ? 201 : 200, std::move(outcome.result_json)};
 }
 
+// The filters the task-run routes take: flows, flow_runs, task_runs and
+// deployments (work pools and queues are not parameters there).
+FilterSet task_run_filters(const rapidjson::Value &body) {
+  FilterSet filters = FilterSet::from_body(body);
+  filters.work_pools = nullptr;
+  filters.work_queues = nullptr;
+  filters.logs = nullptr;
+  return filters;
+}
+
+std::string sort_of(const RouteCall &call) {
+  return filter_json::string(&call.body, "sort").value_or("");
+}
+
+HttpResponse filter(const RouteCall &call) {
+  const Page page{limit_from_body(call.body, call.server.settings), offset_from_body(call.body)};
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  auto runs = read_task_runs(database, session, task_run_filters(call.body), sort_of(call), page);
+  const Timestamp now = Timestamp::now();
+  rapidjson::Document response(rapidjson::kArrayType);
+  auto &allocator = response.GetAllocator();
+  response.Reserve(static_cast<rapidjson::SizeType>(runs.size()), allocator);
+  for (const TaskRun &run : runs) {
+    rapidjson::Value json;
+    write_task_run(run, now, json, allocator);
+    response.PushBack(json, allocator);
+  }
+  return {200, to_json(response)};
+}
+
+HttpResponse count(const RouteCall &call) {
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  return {200, std::to_string(count_task_runs(database, session, task_run_filters(call.body)))};
+}
+
+// The members of Prefect's reduced TaskRunResponse, the shape of
+// /task_runs/paginate results.
+constexpr const char *kTaskRunResponseFields[] = {"id",
+                                                  "created",
+                                                  "updated",
+                                                  "name",
+                                                  "flow_run_id",
+                                                  "task_key",
+                                                  "state_id",
+                                                  "state",
+                                                  "task_version",
+                                                  "task_inputs",
+                                                  "empirical_policy",
+                                                  "tags",
+                                                  "start_time",
+                                                  "end_time",
+                                                  "total_run_time",
+                                                  "estimated_run_time",
+                                                  "estimated_start_time_delta"};
+
+HttpResponse paginate(const RouteCall &call) {
+  const int64_t limit = limit_from_body(call.body, call.server.settings);
+  const int64_t page = page_from_body(call.body);
+  const FilterSet filters = task_run_filters(call.body);
+  DatabaseInterface &database = call.server.database;
+  Session session = database.session();
+  auto runs = read_task_runs(database, session, filters, sort_of(call), Page{limit, (page - 1) * limit});
+  const int64_t total = count_task_runs(database, session, filters);
+
+  const Timestamp now = Timestamp::now();
+  rapidjson::Document response(rapidjson::kObjectType);
+  auto &allocator = response.GetAllocator();
+  rapidjson::Value results(rapidjson::kArrayType);
+  for (const TaskRun &run : runs) {
+    rapidjson::Value full;
+    write_task_run(run, now, full, allocator);
+    rapidjson::Value reduced(rapidjson::kObjectType);
+    for (const char *key : kTaskRunResponseFields) {
+      reduced.AddMember(rapidjson::StringRef(key), full[key], allocator);
+    }
+    results.PushBack(reduced, allocator);
+  }
+  response.AddMember("results", results, allocator);
+  response.AddMember("count", total, allocator);
+  response.AddMember("limit", limit, allocator);
+  response.AddMember("pages", page_count(total, limit), allocator);
+  response.AddMember("page", page, allocator);
+  return {200, to_json(response)};
+}
+
+HttpResponse history(const RouteCall &call) {
+  return run_history_response(call, RunKind::Task, task_run_filters(call.body));
+}
+
 }  // namespace
 
 void register_task_run_routes(Router &router) {
@@ -115,6 +210,10 @@ void register_task_run_routes(Router &router) {
               RequestValidation::FromContractKeepingUnset});
   router.add({"DELETE", "/task_runs/{id:uuid}", remove});
   router.add({"POST", "/task_runs/{id:uuid}/set_state", set_state});
+  router.add({"POST", "/task_runs/filter", filter});
+  router.add({"POST", "/task_runs/count", count});
+  router.add({"POST", "/task_runs/paginate", paginate});
+  router.add({"POST", "/task_runs/history", history});
 }
 
 }  // namespace prefectd
