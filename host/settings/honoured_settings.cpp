@@ -12,6 +12,8 @@ const HonouredSetting kHonouredPrefectSettings[] = {
     {"PREFECT_SERVER_API_DEFAULT_LIMIT", "largest (and default) limit of filter queries"},
     {"PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED", "serve /csrf-token (CSRF headers on writes are not enforced yet)"},
     {"PREFECT_SERVER_API_CSRF_TOKEN_EXPIRATION", "lifetime of a CSRF token"},
+    {"PREFECT_SERVER_FLOW_RUN_GRAPH_MAX_NODES", "largest flow run graph served (more nodes: 400)"},
+    {"PREFECT_SERVER_FLOW_RUN_GRAPH_MAX_ARTIFACTS", "most artifacts a flow run graph lists"},
     {"PREFECT_SERVER_LOGGING_LEVEL", "server log level: DEBUG, INFO, WARNING, ERROR, CRITICAL"},
     {"PREFECT_SERVER_DATABASE_CONNECTION_URL", "database URL; its scheme chooses the backend plugin"},
     {"PREFECT_SERVER_DATABASE_DRIVER", "used with the host/port/user/name settings when no URL is set"},

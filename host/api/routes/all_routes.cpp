@@ -8,6 +8,8 @@ void register_all_routes(Router &router) {
   register_csrf_routes(router);
   register_flow_routes(router);
   register_flow_run_routes(router);
+  register_flow_run_input_routes(router);
+  register_flow_run_graph_routes(router);
   register_task_run_routes(router);
   register_run_state_routes(router);
   register_log_routes(router);

@@ -10,6 +10,8 @@ void register_admin_routes(Router &router);
 void register_csrf_routes(Router &router);
 void register_flow_routes(Router &router);
 void register_flow_run_routes(Router &router);
+void register_flow_run_input_routes(Router &router);
+void register_flow_run_graph_routes(Router &router);
 void register_task_run_routes(Router &router);
 void register_run_state_routes(Router &router);
 void register_log_routes(Router &router);
