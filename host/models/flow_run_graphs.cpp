@@ -163,8 +163,9 @@ std::map<std::optional<Uuid>, std::vector<GraphArtifact>> read_artifacts(Databas
 std::optional<std::vector<TaskRun>> read_task_run_dependencies(DatabaseInterface &database, Session &session,
                                                                const Uuid &flow_run_id) {
   if (!flow_run_exists(database, session, flow_run_id)) return std::nullopt;
-  Statement rows = session.prepare(task_run_select() + " WHERE tr.flow_run_id = " + database.queries().placeholder(1) +
-                                   " ORDER BY tr.id DESC");
+  Statement rows =
+      session.prepare(task_run_select() + " WHERE task_run.flow_run_id = " + database.queries().placeholder(1) +
+                      " ORDER BY task_run.id DESC");
   rows.bind(1, flow_run_id);
   std::vector<TaskRun> runs;
   while (rows.step()) runs.push_back(task_run_from_row(rows));
