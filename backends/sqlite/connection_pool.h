@@ -4,6 +4,7 @@
 #pragma once
 
 #include "connection.h"
+#include "statement_cache.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +21,19 @@ struct PoolLimits {
   // (SQLAlchemy's max_overflow = -1).
   std::optional<size_t> max_overflow = 10;
   std::chrono::milliseconds checkout_timeout{30'000};
+  // Idle prepared statements kept per connection. The host's hot paths use
+  // a few dozen distinct texts; a statement costs a few KiB.
+  size_t cached_statements = 128;
+};
+
+// An open connection and the statements prepared on it. The cache is
+// declared last so that it is destroyed first: every statement must be
+// finalized before its connection closes.
+struct PooledConnection {
+  explicit PooledConnection(Connection opened, size_t cached_statements)
+      : connection(std::move(opened)), statements(cached_statements) {}
+  Connection connection;
+  StatementCache statements;
 };
 
 class ConnectionPool {
@@ -29,17 +43,18 @@ class ConnectionPool {
   ConnectionPool &operator=(const ConnectionPool &) = delete;
 
   // Waits up to the checkout timeout; throws SqliteError(PD_BUSY) then.
-  sqlite3 *acquire();
+  PooledConnection *acquire();
   // Rolls back a transaction left open and makes the connection available,
   // closing it instead when more than steady_size would sit idle.
-  void release(sqlite3 *connection);
+  void release(PooledConnection *connection);
   void stats(pd_pool_stats &out);
   const SqliteTarget &target() const { return target_; }
 
  private:
   bool at_capacity() const;
   // Removes `connection` from all_ and hands it back to be closed.
-  Connection forget(sqlite3 *connection);
+  std::unique_ptr<PooledConnection> forget(PooledConnection *connection);
+  std::unique_ptr<PooledConnection> open() const;
 
   SqliteTarget target_;
   PoolLimits limits_;
@@ -47,8 +62,8 @@ class ConnectionPool {
 
   std::mutex mutex_;
   std::condition_variable returned_;
-  std::vector<Connection> all_;  // every open connection
-  std::vector<sqlite3 *> idle_;  // back() is the most recently returned
+  std::vector<std::unique_ptr<PooledConnection>> all_;  // every open connection
+  std::vector<PooledConnection *> idle_;               // back() is the most recently returned
   size_t opening_ = 0;           // connections being opened outside the lock
   size_t waiting_ = 0;
 };

@@ -345,6 +345,89 @@ TEST_P(BackendConformance, UpsertColumnsFollowPrefectsModels) {
   EXPECT_TRUE(database_->upsert_columns("no_such_model").empty());
 }
 
+// Backends may keep prepared statements for reuse (SQLite does, per
+// connection); a statement prepared again must behave as a new one.
+TEST_P(BackendConformance, StatementPreparedAgainStartsUnboundFromTheFirstRow) {
+  create_counter_table();
+  Session session = database_->session();
+  session.execute("INSERT INTO counter (name, value) VALUES ('a', 1), ('b', 2), ('c', 3)");
+  const std::string sql = "SELECT name FROM counter WHERE value >= " + p(1) + " ORDER BY name";
+  {
+    Statement first = session.prepare(sql);
+    first.bind(1, 2);
+    ASSERT_TRUE(first.step());
+    EXPECT_EQ(first.text(0), "b");  // left on its first row
+  }
+  Statement again = session.prepare(sql);
+  EXPECT_FALSE(again.step()) << "the previous binding (2) leaked into a new statement";
+  again.reset();
+  again.bind(1, 1);
+  ASSERT_TRUE(again.step());
+  EXPECT_EQ(again.text(0), "a");
+}
+
+TEST_P(BackendConformance, IdenticalStatementsOpenAtOnceAreIndependent) {
+  create_counter_table();
+  Session session = database_->session();
+  session.execute("INSERT INTO counter (name, value) VALUES ('a', 1), ('b', 2)");
+  const std::string sql = "SELECT name FROM counter ORDER BY name";
+  Statement outer = session.prepare(sql);
+  ASSERT_TRUE(outer.step());
+  {
+    Statement inner = session.prepare(sql);
+    ASSERT_TRUE(inner.step());
+    EXPECT_EQ(inner.text(0), "a");
+    ASSERT_TRUE(inner.step());
+    EXPECT_EQ(inner.text(0), "b");
+  }
+  EXPECT_EQ(outer.text(0), "a");
+  ASSERT_TRUE(outer.step());
+  EXPECT_EQ(outer.text(0), "b");
+  EXPECT_FALSE(outer.step());
+  {
+    Statement inner = session.prepare(sql);  // one of the two, back from reuse
+    ASSERT_TRUE(inner.step());
+    EXPECT_EQ(inner.text(0), "a");
+  }
+}
+
+TEST_P(BackendConformance, StatementPreparedAgainSeesASchemaChange) {
+  create_counter_table();
+  Session session = database_->session();
+  session.execute("INSERT INTO counter (name, value) VALUES ('a', 1)");
+  const std::string sql = "SELECT * FROM counter";
+  {
+    Statement before = session.prepare(sql);
+    ASSERT_TRUE(before.step());
+    EXPECT_EQ(before.column_count(), 2);
+  }
+  session.execute("ALTER TABLE counter ADD COLUMN note VARCHAR");
+  Statement after = session.prepare(sql);
+  ASSERT_TRUE(after.step());
+  EXPECT_EQ(after.column_count(), 3);
+  EXPECT_EQ(after.column_name(2), "note");
+}
+
+// A statement left on a row and then finalized must end its read: a kept
+// statement that still held it would lock the table against DDL and (in
+// SQLite's WAL mode) pin a snapshot that no checkpoint can pass.
+TEST_P(BackendConformance, FinalizedStatementLeftOnARowHoldsNothing) {
+  create_counter_table();
+  Session session = database_->session();
+  session.execute("INSERT INTO counter (name, value) VALUES ('a', 1), ('b', 2)");
+  {
+    Statement read = session.prepare("SELECT name FROM counter ORDER BY name");
+    ASSERT_TRUE(read.step());
+  }
+  if (!postgres()) {
+    Session other = database_->session();
+    Statement checkpoint = other.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    ASSERT_TRUE(checkpoint.step());
+    EXPECT_EQ(checkpoint.int64(0), 0) << "the checkpoint was blocked by a reader";
+  }
+  EXPECT_NO_THROW(session.execute("DROP TABLE counter"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BackendConformance, testing::ValuesIn(testing_support::backend_names()),
                          testing_support::backend_test_name);
 
