@@ -103,6 +103,8 @@ void release(pd_session *session) {
     session->database->pool->release(session->pooled);
     return PD_OK;
   });
+  // The pool rolled back whatever was left open.
+  if (session->write_turn) session->database->pool->end_write_turn();
 }
 
 pd_status ping(pd_database *database, pd_error *error) {
@@ -158,21 +160,51 @@ pd_status drop_database(const pd_database_url *url, pd_error *error) {
   });
 }
 
+// Gives the write turn back once SQLite has no transaction open on the
+// session's connection (a failed COMMIT can leave it open).
+void end_write_turn_if_done(pd_session *session) {
+  if (session->write_turn && sqlite3_get_autocommit(session->connection) != 0) {
+    session->write_turn = false;
+    session->database->pool->end_write_turn();
+  }
+}
+
 pd_status begin(pd_session *session, pd_transaction_mode mode, pd_error *error) {
   // IMMEDIATE takes the write lock at BEGIN, so two writers never deadlock
   // upgrading read locks; readers stay DEFERRED and never block.
-  return run(error, [&] {
-    return execute_sql(session, mode == PD_TRANSACTION_WRITE ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", error);
+  return run(error, [&]() -> pd_status {
+    if (mode != PD_TRANSACTION_WRITE) return execute_sql(session, "BEGIN DEFERRED", error);
+    if (!session->write_turn) {
+      if (!session->database->pool->wait_for_write_turn()) {
+        return fail(error, PD_BUSY, "database is locked (no write turn within the busy timeout)",
+                    std::to_string(SQLITE_BUSY));
+      }
+      session->write_turn = true;
+    }
+    const pd_status status = execute_sql(session, "BEGIN IMMEDIATE", error);
+    end_write_turn_if_done(session);
+    return status;
   });
 }
 
 pd_status commit(pd_session *session, pd_error *error) {
-  return run(error, [&] { return execute_sql(session, "COMMIT", error); });
+  return run(error, [&] {
+    const pd_status status = execute_sql(session, "COMMIT", error);
+    end_write_turn_if_done(session);
+    return status;
+  });
 }
 
 pd_status rollback(pd_session *session, pd_error *error) {
-  if (sqlite3_get_autocommit(session->connection) != 0) return PD_OK;  // nothing open
-  return run(error, [&] { return execute_sql(session, "ROLLBACK", error); });
+  if (sqlite3_get_autocommit(session->connection) != 0) {
+    end_write_turn_if_done(session);
+    return PD_OK;  // nothing open
+  }
+  return run(error, [&] {
+    const pd_status status = execute_sql(session, "ROLLBACK", error);
+    end_write_turn_if_done(session);
+    return status;
+  });
 }
 
 pd_status execute(pd_session *session, const char *sql, pd_error *error) {

@@ -6,7 +6,8 @@
 
 namespace prefectd::sqlite {
 
-ConnectionPool::ConnectionPool(SqliteTarget target, PoolLimits limits) : target_(std::move(target)), limits_(limits) {
+ConnectionPool::ConnectionPool(SqliteTarget target, PoolLimits limits)
+    : target_(std::move(target)), limits_(limits), write_turn_timeout_(busy_timeout()) {
   if (target_.in_memory) {
     // Opened now and never closed before the pool: the data lives in this
     // one connection, and sessions take turns on it (Prefect likewise gives
@@ -95,6 +96,14 @@ void ConnectionPool::release(PooledConnection *pooled) {
     }
   }
   returned_.notify_one();
+}
+
+bool ConnectionPool::wait_for_write_turn() {
+  return write_turn_.try_lock_for(write_turn_timeout_);
+}
+
+void ConnectionPool::end_write_turn() {
+  write_turn_.unlock();
 }
 
 void ConnectionPool::stats(pd_pool_stats &out) {

@@ -30,8 +30,11 @@ struct PoolLimits {
 // declared last so that it is destroyed first: every statement must be
 // finalized before its connection closes.
 struct PooledConnection {
-  explicit PooledConnection(Connection opened, size_t cached_statements)
+  PooledConnection(Connection opened, size_t cached_statements)
       : connection(std::move(opened)), statements(cached_statements) {}
+  PooledConnection(const PooledConnection &) = delete;
+  PooledConnection &operator=(const PooledConnection &) = delete;
+
   Connection connection;
   StatementCache statements;
 };
@@ -48,6 +51,16 @@ class ConnectionPool {
   // closing it instead when more than steady_size would sit idle.
   void release(PooledConnection *connection);
   void stats(pd_pool_stats &out);
+
+  // The process's turn at writing, taken before BEGIN IMMEDIATE and given
+  // back when the transaction ends. SQLite lets one writer in at a time and
+  // makes the others poll with sleeps of 1 to 100 ms (its busy handler), so
+  // under load most of a waiting writer's time was spent asleep after the
+  // lock was already free; waiting here hands the turn over at once. Other
+  // processes still meet SQLite's own lock and busy timeout. False when the
+  // turn did not come within the busy timeout.
+  bool wait_for_write_turn();
+  void end_write_turn();
   const SqliteTarget &target() const { return target_; }
 
  private:
@@ -63,9 +76,12 @@ class ConnectionPool {
   std::mutex mutex_;
   std::condition_variable returned_;
   std::vector<std::unique_ptr<PooledConnection>> all_;  // every open connection
-  std::vector<PooledConnection *> idle_;               // back() is the most recently returned
-  size_t opening_ = 0;           // connections being opened outside the lock
+  std::vector<PooledConnection *> idle_;                // back() is the most recently returned
+  size_t opening_ = 0;                                  // connections being opened outside the lock
   size_t waiting_ = 0;
+
+  std::timed_mutex write_turn_;
+  std::chrono::milliseconds write_turn_timeout_;
 };
 
 }  // namespace prefectd::sqlite

@@ -15,6 +15,8 @@ struct pd_session {
   pd_database *database;
   prefectd::sqlite::PooledConnection *pooled;
   sqlite3 *connection;
+  // Holds the pool's write turn, from BEGIN IMMEDIATE to the transaction's end.
+  bool write_turn = false;
 };
 
 struct pd_statement {
