@@ -96,25 +96,23 @@ CreatedFlowRun create_flow_run(DatabaseInterface &database, Session &session, co
       .bind_json(20, run.job_variables_json)
       .bind(21, int64_t{0})
       .bind_interval(22, 0);
-  const bool inserted = insert.execute() > 0;
-  std::optional<FlowRun> stored;
-  if (inserted || !run.idempotency_key) {
-    stored = read_flow_run(database, session, run.id);
-  } else {
-    Statement find = session.prepare("SELECT id FROM flow_run WHERE flow_id = " + q.placeholder(1) +
-                                     " AND idempotency_key = " + q.placeholder(2));
-    find.bind(1, run.flow_id).bind(2, *run.idempotency_key);
-    if (find.step()) stored = read_flow_run(database, session, *find.uuid(0));
-  }
-  if (!stored) throw std::runtime_error("flow run " + run.id.to_string() + " vanished after its insert");
-  return {std::move(*stored), inserted};
+  if (insert.execute() > 0) return {run.id, true};
+  if (!run.idempotency_key) throw std::runtime_error("flow run " + run.id.to_string() + " vanished after its insert");
+  Statement find = session.prepare("SELECT id FROM flow_run WHERE flow_id = " + q.placeholder(1) +
+                                   " AND idempotency_key = " + q.placeholder(2));
+  find.bind(1, run.flow_id).bind(2, *run.idempotency_key);
+  if (!find.step()) throw std::runtime_error("flow run " + run.id.to_string() + " vanished after its insert");
+  return {*find.uuid(0), false};
 }
 
 std::optional<FlowRun> read_flow_run(DatabaseInterface &database, Session &session, const Uuid &id, bool for_update) {
   const QueryComponents &q = database.queries();
-  if (for_update) {
+  const std::string lock_clause = for_update ? q.for_update(false) : std::string();
+  // A dialect without row locks (SQLite, whose write transaction already
+  // excludes other writers) needs no separate locking read.
+  if (!lock_clause.empty()) {
     // Locked alone: PostgreSQL refuses FOR UPDATE on the outer-joined read.
-    Statement lock = session.prepare("SELECT id FROM flow_run WHERE id = " + q.placeholder(1) + q.for_update(false));
+    Statement lock = session.prepare("SELECT id FROM flow_run WHERE id = " + q.placeholder(1) + lock_clause);
     lock.bind(1, id);
     if (!lock.step()) return std::nullopt;
   }
@@ -157,14 +155,14 @@ bool update_flow_run_columns(DatabaseInterface &database, Session &session, cons
 
 void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run) {
   const QueryComponents &q = database.queries();
-  Statement update = session.prepare(
-      "UPDATE flow_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
-      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
-      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
-      ", expected_start_time = " + q.placeholder(7) + ", next_scheduled_start_time = " + q.placeholder(8) +
-      ", start_time = " + q.placeholder(9) + ", end_time = " + q.placeholder(10) +
-      ", total_run_time = " + q.placeholder(11) + ", empirical_policy = " + q.placeholder(12) +
-      " WHERE id = " + q.placeholder(13));
+  Statement update =
+      session.prepare("UPDATE flow_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
+                      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
+                      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
+                      ", expected_start_time = " + q.placeholder(7) +
+                      ", next_scheduled_start_time = " + q.placeholder(8) + ", start_time = " + q.placeholder(9) +
+                      ", end_time = " + q.placeholder(10) + ", total_run_time = " + q.placeholder(11) +
+                      ", empirical_policy = " + q.placeholder(12) + " WHERE id = " + q.placeholder(13));
   std::optional<std::string> state_type;
   if (run.state_type) state_type = std::string(to_string(*run.state_type));
   update.bind(1, Timestamp::now())
@@ -184,9 +182,8 @@ void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, c
 }
 
 bool delete_flow_run(DatabaseInterface &database, Session &session, const Uuid &id) {
-  return session.prepare("DELETE FROM flow_run WHERE id = " + database.queries().placeholder(1))
-             .bind(1, id)
-             .execute() > 0;
+  return session.prepare("DELETE FROM flow_run WHERE id = " + database.queries().placeholder(1)).bind(1, id).execute() >
+         0;
 }
 
 }  // namespace prefectd

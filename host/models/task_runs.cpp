@@ -17,9 +17,9 @@ std::optional<Uuid> find_by_natural_key(DatabaseInterface &database, Session &se
   const QueryComponents &q = database.queries();
   const std::string flow_run_condition =
       run.flow_run_id ? "flow_run_id = " + q.placeholder(3) : std::string("flow_run_id IS NULL");
-  Statement find = session.prepare("SELECT id FROM task_run WHERE task_key = " + q.placeholder(1) +
-                                   " AND dynamic_key = " + q.placeholder(2) + " AND " + flow_run_condition +
-                                   " LIMIT 1");
+  Statement find =
+      session.prepare("SELECT id FROM task_run WHERE task_key = " + q.placeholder(1) +
+                      " AND dynamic_key = " + q.placeholder(2) + " AND " + flow_run_condition + " LIMIT 1");
   find.bind(1, run.task_key).bind(2, run.dynamic_key);
   if (run.flow_run_id) find.bind(3, *run.flow_run_id);
   if (!find.step()) return std::nullopt;
@@ -68,9 +68,7 @@ CreatedTaskRun create_task_run(DatabaseInterface &database, Session &session, co
   // Without a flow run the unique index cannot see duplicates (NULLs are
   // distinct), so the natural key is looked up first, as Prefect does.
   if (!run.flow_run_id) {
-    if (auto existing = find_by_natural_key(database, session, run)) {
-      return {*read_task_run(database, session, *existing), false};
-    }
+    if (auto existing = find_by_natural_key(database, session, run)) return {*existing, false};
   }
   const QueryComponents &q = database.queries();
   Statement insert = session.prepare(
@@ -95,11 +93,10 @@ CreatedTaskRun create_task_run(DatabaseInterface &database, Session &session, co
       .bind(14, int64_t{0})
       .bind(15, int64_t{0})
       .bind_interval(16, 0);
-  const bool inserted = insert.execute() > 0;
-  const std::optional<Uuid> id = inserted ? std::optional(run.id) : find_by_natural_key(database, session, run);
-  std::optional<TaskRun> stored = id ? read_task_run(database, session, *id) : std::nullopt;
-  if (!stored) throw std::runtime_error("task run " + run.id.to_string() + " vanished after its insert");
-  return {std::move(*stored), inserted};
+  if (insert.execute() > 0) return {run.id, true};
+  const std::optional<Uuid> existing = find_by_natural_key(database, session, run);
+  if (!existing) throw std::runtime_error("task run " + run.id.to_string() + " vanished after its insert");
+  return {*existing, false};
 }
 
 std::optional<TaskRun> read_task_run(DatabaseInterface &database, Session &session, const Uuid &id) {
@@ -122,15 +119,15 @@ bool rename_task_run(DatabaseInterface &database, Session &session, const Uuid &
 
 void save_orchestrated_task_run(DatabaseInterface &database, Session &session, const TaskRun &run) {
   const QueryComponents &q = database.queries();
-  Statement update = session.prepare(
-      "UPDATE task_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
-      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
-      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
-      ", flow_run_run_count = " + q.placeholder(7) + ", expected_start_time = " + q.placeholder(8) +
-      ", next_scheduled_start_time = " + q.placeholder(9) + ", start_time = " + q.placeholder(10) +
-      ", end_time = " + q.placeholder(11) + ", total_run_time = " + q.placeholder(12) +
-      ", empirical_policy = " + q.placeholder(13) + ", cache_key = " + q.placeholder(14) +
-      ", cache_expiration = " + q.placeholder(15) + " WHERE id = " + q.placeholder(16));
+  Statement update =
+      session.prepare("UPDATE task_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
+                      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
+                      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
+                      ", flow_run_run_count = " + q.placeholder(7) + ", expected_start_time = " + q.placeholder(8) +
+                      ", next_scheduled_start_time = " + q.placeholder(9) + ", start_time = " + q.placeholder(10) +
+                      ", end_time = " + q.placeholder(11) + ", total_run_time = " + q.placeholder(12) +
+                      ", empirical_policy = " + q.placeholder(13) + ", cache_key = " + q.placeholder(14) +
+                      ", cache_expiration = " + q.placeholder(15) + " WHERE id = " + q.placeholder(16));
   std::optional<std::string> state_type;
   if (run.state_type) state_type = std::string(to_string(*run.state_type));
   update.bind(1, Timestamp::now())
@@ -153,9 +150,8 @@ void save_orchestrated_task_run(DatabaseInterface &database, Session &session, c
 }
 
 bool delete_task_run(DatabaseInterface &database, Session &session, const Uuid &id) {
-  return session.prepare("DELETE FROM task_run WHERE id = " + database.queries().placeholder(1))
-             .bind(1, id)
-             .execute() > 0;
+  return session.prepare("DELETE FROM task_run WHERE id = " + database.queries().placeholder(1)).bind(1, id).execute() >
+         0;
 }
 
 }  // namespace prefectd

@@ -11,10 +11,10 @@
 #include "models/run_orchestration.h"
 #include "models/work_queues.h"
 #include "orchestration/orchestrate.h"
+#include "orchestration/run_policy.h"
 #include "routes.h"
 #include "run_route_support.h"
 #include "schemas/labels.h"
-#include "orchestration/run_policy.h"
 
 namespace prefectd {
 namespace {
@@ -64,23 +64,24 @@ HttpResponse create(const RouteCall &call) {
   const std::optional<Flow> flow = read_flow(database, session, run.flow_id);
   rapidjson::Document system_labels;
   system_labels.SetObject();
-  system_labels.AddMember("prefect.flow.id", rapidjson::Value(run.flow_id.to_string().c_str(),
-                                                              system_labels.GetAllocator()),
+  system_labels.AddMember("prefect.flow.id",
+                          rapidjson::Value(run.flow_id.to_string().c_str(), system_labels.GetAllocator()),
                           system_labels.GetAllocator());
   run.labels_json = merge_labels({{flow ? flow->labels_json : std::nullopt},
                                   {std::nullopt, &system_labels},
                                   {std::nullopt, non_null_member(body, "labels")}});
 
-  CreatedFlowRun created = create_flow_run(database, session, run);
+  const CreatedFlowRun created = create_flow_run(database, session, run);
   if (created.inserted) {
     const rapidjson::Value *state = non_null_member(body, "state");
     State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
-    apply_initial_flow_run_state({database, session, call.server.settings}, created.run.id, std::move(initial),
+    apply_initial_flow_run_state({database, session, call.server.settings}, created.id, std::move(initial),
                                  call.request.header("x-prefect-api-version"));
-    created.run = *read_flow_run(database, session, created.run.id);
   }
+  std::optional<FlowRun> stored = read_flow_run(database, session, created.id);
+  if (!stored) throw std::runtime_error("flow run " + created.id.to_string() + " vanished after its insert");
   transaction.commit();
-  return {created.inserted ? 201 : 200, to_json(created.run, Timestamp::now())};
+  return {created.inserted ? 201 : 200, to_json(*stored, Timestamp::now())};
 }
 
 HttpResponse read(const RouteCall &call) {
@@ -105,8 +106,7 @@ HttpResponse update(const RouteCall &call) {
     updates.push_back({ColumnUpdate::Kind::Json, "parameters", optional_json(body, "parameters").value_or("{}")});
   }
   if (member(body, "empirical_policy") != nullptr) {
-    updates.push_back({ColumnUpdate::Kind::Json, "empirical_policy",
-                       stored_policy(body)});
+    updates.push_back({ColumnUpdate::Kind::Json, "empirical_policy", stored_policy(body)});
   }
   if (member(body, "tags") != nullptr) {
     updates.push_back({ColumnUpdate::Kind::Json, "tags", optional_json(body, "tags").value_or("[]")});
