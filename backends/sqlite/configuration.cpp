@@ -88,8 +88,8 @@ pd_status acquire(pd_database *database, pd_session **session, pd_error *error) 
   return run(error, [&]() -> pd_status {
     if (database == nullptr || session == nullptr)
       return fail(error, PD_MISUSE, "xAcquire needs a database and an output");
-    sqlite3 *connection = database->pool->acquire();
-    *session = std::make_unique<pd_session>(pd_session{database, connection}).release();
+    PooledConnection *pooled = database->pool->acquire();
+    *session = std::make_unique<pd_session>(pd_session{database, pooled, pooled->connection.get()}).release();
     return PD_OK;
   });
 }
@@ -100,9 +100,11 @@ void release(pd_session *session) {
   // Nothing may escape a void entry point; release only fails on memory.
   pd_error ignored{};
   guarded(&ignored, [&] {
-    session->database->pool->release(session->connection);
+    session->database->pool->release(session->pooled);
     return PD_OK;
   });
+  // The pool rolled back whatever was left open.
+  if (session->write_turn) session->database->pool->end_write_turn();
 }
 
 pd_status ping(pd_database *database, pd_error *error) {
@@ -158,21 +160,51 @@ pd_status drop_database(const pd_database_url *url, pd_error *error) {
   });
 }
 
+// Gives the write turn back once SQLite has no transaction open on the
+// session's connection (a failed COMMIT can leave it open).
+void end_write_turn_if_done(pd_session *session) {
+  if (session->write_turn && sqlite3_get_autocommit(session->connection) != 0) {
+    session->write_turn = false;
+    session->database->pool->end_write_turn();
+  }
+}
+
 pd_status begin(pd_session *session, pd_transaction_mode mode, pd_error *error) {
   // IMMEDIATE takes the write lock at BEGIN, so two writers never deadlock
   // upgrading read locks; readers stay DEFERRED and never block.
-  return run(error, [&] {
-    return execute_sql(session, mode == PD_TRANSACTION_WRITE ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", error);
+  return run(error, [&]() -> pd_status {
+    if (mode != PD_TRANSACTION_WRITE) return execute_sql(session, "BEGIN DEFERRED", error);
+    if (!session->write_turn) {
+      if (!session->database->pool->wait_for_write_turn()) {
+        return fail(error, PD_BUSY, "database is locked (no write turn within the busy timeout)",
+                    std::to_string(SQLITE_BUSY));
+      }
+      session->write_turn = true;
+    }
+    const pd_status status = execute_sql(session, "BEGIN IMMEDIATE", error);
+    end_write_turn_if_done(session);
+    return status;
   });
 }
 
 pd_status commit(pd_session *session, pd_error *error) {
-  return run(error, [&] { return execute_sql(session, "COMMIT", error); });
+  return run(error, [&] {
+    const pd_status status = execute_sql(session, "COMMIT", error);
+    end_write_turn_if_done(session);
+    return status;
+  });
 }
 
 pd_status rollback(pd_session *session, pd_error *error) {
-  if (sqlite3_get_autocommit(session->connection) != 0) return PD_OK;  // nothing open
-  return run(error, [&] { return execute_sql(session, "ROLLBACK", error); });
+  if (sqlite3_get_autocommit(session->connection) != 0) {
+    end_write_turn_if_done(session);
+    return PD_OK;  // nothing open
+  }
+  return run(error, [&] {
+    const pd_status status = execute_sql(session, "ROLLBACK", error);
+    end_write_turn_if_done(session);
+    return status;
+  });
 }
 
 pd_status execute(pd_session *session, const char *sql, pd_error *error) {
@@ -189,7 +221,7 @@ bool holds_another_statement(sqlite3 *connection, const char *tail, const char *
     sqlite3_stmt *raw = nullptr;
     const char *next = nullptr;
     int result = sqlite3_prepare_v3(connection, tail, static_cast<int>(end - tail), 0, &raw, &next);
-    std::unique_ptr<sqlite3_stmt, StatementCloser> extra(raw);
+    StatementHandle extra(raw);
     if (result != SQLITE_OK || raw != nullptr) return true;
     if (next == nullptr || next <= tail) return false;
     tail = next;
@@ -203,17 +235,27 @@ pd_status prepare(pd_session *session, const char *sql, size_t size, pd_statemen
       return fail(error, PD_MISUSE, "xPrepare needs a session, SQL and an output");
     }
     if (size > static_cast<size_t>(INT_MAX)) return fail(error, PD_INVALID, "the SQL text is too long for SQLite");
-    sqlite3_stmt *raw = nullptr;
-    const char *tail = nullptr;
-    int result = sqlite3_prepare_v3(session->connection, sql, static_cast<int>(size), 0, &raw, &tail);
+    const std::string_view text(sql, size);
     auto handle = std::make_unique<pd_statement>();
     handle->session = session;
-    handle->handle.reset(raw);
-    check(session->connection, result);
-    if (raw == nullptr) return fail(error, PD_INVALID, "the SQL text holds no statement");
-    if (tail != nullptr && holds_another_statement(session->connection, tail, sql + size)) {
-      return fail(error, PD_INVALID, "xPrepare takes one statement; use xExecute for a script");
+    StatementCache &cache = session->pooled->statements;
+    // A cached statement was checked to be a single one when first prepared.
+    handle->handle = cache.take(text);
+    if (!handle->handle) {
+      sqlite3_stmt *raw = nullptr;
+      const char *tail = nullptr;
+      // PERSISTENT tells SQLite the statement will be reused many times, so
+      // it allocates it outside the lookaside memory meant for short ones.
+      const unsigned flags = cache.capacity() > 0 ? SQLITE_PREPARE_PERSISTENT : 0;
+      int result = sqlite3_prepare_v3(session->connection, sql, static_cast<int>(size), flags, &raw, &tail);
+      handle->handle.reset(raw);
+      check(session->connection, result);
+      if (raw == nullptr) return fail(error, PD_INVALID, "the SQL text holds no statement");
+      if (tail != nullptr && holds_another_statement(session->connection, tail, sql + size)) {
+        return fail(error, PD_INVALID, "xPrepare takes one statement; use xExecute for a script");
+      }
     }
+    if (cache.capacity() > 0) handle->cache_key.assign(text);
     *statement = handle.release();
     return PD_OK;
   });
@@ -221,6 +263,14 @@ pd_status prepare(pd_session *session, const char *sql, size_t size, pd_statemen
 
 void finalize(pd_statement *statement) {
   std::unique_ptr<pd_statement> owned(statement);
+  if (owned == nullptr || !owned->handle || owned->cache_key.empty()) return;
+  // Nothing may escape a void entry point; a statement the cache cannot
+  // take (out of memory) is finalized with its pd_statement.
+  pd_error ignored{};
+  guarded(&ignored, [&] {
+    owned->session->pooled->statements.give_back(std::move(owned->cache_key), std::move(owned->handle));
+    return PD_OK;
+  });
 }
 
 pd_status bind(pd_statement *statement, int index, const pd_value *value, pd_error *error) {

@@ -62,6 +62,11 @@ void check_library() {
   }
 }
 
+std::chrono::milliseconds busy_timeout() {
+  // A shorter busy wait in test mode so that deadlocked tests fail fast.
+  return std::chrono::milliseconds(backend::boolean_setting("PREFECT_TESTING_UNIT_TEST_MODE", false) ? 5000 : 60000);
+}
+
 Connection open_connection(const SqliteTarget &target) {
   sqlite3 *raw = nullptr;
   // A connection is used by one thread at a time (the pool hands it out),
@@ -76,8 +81,7 @@ Connection open_connection(const SqliteTarget &target) {
     throw SqliteError(status_for(result), result, message);
   }
   sqlite3_extended_result_codes(connection.get(), 1);
-  // A shorter busy wait in test mode so that deadlocked tests fail fast.
-  const int busy_timeout_ms = backend::boolean_setting("PREFECT_TESTING_UNIT_TEST_MODE", false) ? 5000 : 60000;
+  const int busy_timeout_ms = static_cast<int>(busy_timeout().count());
   // Wait before the PRAGMAs too: switching a file to WAL needs a lock that
   // another process may hold for a moment (aiosqlite likewise waits its
   // driver timeout from the moment it connects).

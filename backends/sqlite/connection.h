@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -42,6 +43,10 @@ pd_status report(pd_error *error, const SqliteError &failure);
 // Throws SqliteError(PD_INVALID) unless the SQLite library loaded at run
 // time can serve prefectd: new enough and built thread-safe.
 void check_library();
+
+// How long a connection waits for a lock another holds: Prefect's
+// busy_timeout, shorter in test mode.
+std::chrono::milliseconds busy_timeout();
 
 // Opens `target` and applies Prefect's per-connection PRAGMAs.
 Connection open_connection(const SqliteTarget &target);

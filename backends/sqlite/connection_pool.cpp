@@ -6,13 +6,14 @@
 
 namespace prefectd::sqlite {
 
-ConnectionPool::ConnectionPool(SqliteTarget target, PoolLimits limits) : target_(std::move(target)), limits_(limits) {
+ConnectionPool::ConnectionPool(SqliteTarget target, PoolLimits limits)
+    : target_(std::move(target)), limits_(limits), write_turn_timeout_(busy_timeout()) {
   if (target_.in_memory) {
     // Opened now and never closed before the pool: the data lives in this
     // one connection, and sessions take turns on it (Prefect likewise gives
     // ":memory:" a pool of exactly one connection that is never recycled).
     max_open_ = 1;
-    all_.push_back(open_connection(target_));
+    all_.push_back(open());
     idle_.push_back(all_.back().get());
   } else if (limits_.max_overflow) {
     max_open_ = std::max<size_t>(1, limits_.steady_size + *limits_.max_overflow);
@@ -22,11 +23,15 @@ ConnectionPool::ConnectionPool(SqliteTarget target, PoolLimits limits) : target_
   if (max_open_ && *max_open_ <= 1024) idle_.reserve(*max_open_);
 }
 
+std::unique_ptr<PooledConnection> ConnectionPool::open() const {
+  return std::make_unique<PooledConnection>(open_connection(target_), limits_.cached_statements);
+}
+
 bool ConnectionPool::at_capacity() const {
   return max_open_ && all_.size() + opening_ >= *max_open_;
 }
 
-sqlite3 *ConnectionPool::acquire() {
+PooledConnection *ConnectionPool::acquire() {
   std::unique_lock lock(mutex_);
   const auto deadline = std::chrono::steady_clock::now() + limits_.checkout_timeout;
   ++waiting_;
@@ -41,7 +46,7 @@ sqlite3 *ConnectionPool::acquire() {
   }
   --waiting_;
   if (!idle_.empty()) {
-    sqlite3 *connection = idle_.back();
+    PooledConnection *connection = idle_.back();
     idle_.pop_back();
     return connection;
   }
@@ -49,9 +54,9 @@ sqlite3 *ConnectionPool::acquire() {
   // happens outside the lock; opening_ keeps the slot reserved meanwhile.
   ++opening_;
   lock.unlock();
-  Connection opened;
+  std::unique_ptr<PooledConnection> opened;
   try {
-    opened = open_connection(target_);
+    opened = open();
   } catch (...) {
     lock.lock();
     --opening_;
@@ -65,31 +70,40 @@ sqlite3 *ConnectionPool::acquire() {
   return all_.back().get();
 }
 
-Connection ConnectionPool::forget(sqlite3 *connection) {
-  auto found = std::find_if(all_.begin(), all_.end(), [&](const Connection &c) { return c.get() == connection; });
+std::unique_ptr<PooledConnection> ConnectionPool::forget(PooledConnection *connection) {
+  auto found = std::find_if(all_.begin(), all_.end(), [&](const auto &c) { return c.get() == connection; });
   if (found == all_.end()) return nullptr;
-  Connection owned = std::move(*found);
+  std::unique_ptr<PooledConnection> owned = std::move(*found);
   all_.erase(found);
   return owned;
 }
 
-void ConnectionPool::release(sqlite3 *connection) {
+void ConnectionPool::release(PooledConnection *pooled) {
+  sqlite3 *connection = pooled->connection.get();
   if (sqlite3_get_autocommit(connection) == 0) sqlite3_exec(connection, "ROLLBACK", nullptr, nullptr, nullptr);
   // A connection still inside a transaction would hold its locks for the
   // next caller; a file database can afford to drop it instead.
   const bool stuck = sqlite3_get_autocommit(connection) == 0;
   if (stuck) backend::log(PD_LOG_WARNING, "a SQLite connection could not roll back its transaction on release");
-  Connection closing;
+  std::unique_ptr<PooledConnection> closing;
   {
     std::lock_guard lock(mutex_);
     const bool surplus = limits_.steady_size != 0 && idle_.size() >= limits_.steady_size;
     if (!target_.in_memory && (stuck || surplus)) {
-      closing = forget(connection);  // an overflow connection, closed as SQLAlchemy's QueuePool does
+      closing = forget(pooled);  // an overflow connection, closed as SQLAlchemy's QueuePool does
     } else {
-      idle_.push_back(connection);
+      idle_.push_back(pooled);
     }
   }
   returned_.notify_one();
+}
+
+bool ConnectionPool::wait_for_write_turn() {
+  return write_turn_.try_lock_for(write_turn_timeout_);
+}
+
+void ConnectionPool::end_write_turn() {
+  write_turn_.unlock();
 }
 
 void ConnectionPool::stats(pd_pool_stats &out) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "connection.h"
+#include "statement_cache.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +21,22 @@ struct PoolLimits {
   // (SQLAlchemy's max_overflow = -1).
   std::optional<size_t> max_overflow = 10;
   std::chrono::milliseconds checkout_timeout{30'000};
+  // Idle prepared statements kept per connection. The host's hot paths use
+  // a few dozen distinct texts; a statement costs a few KiB.
+  size_t cached_statements = 128;
+};
+
+// An open connection and the statements prepared on it. The cache is
+// declared last so that it is destroyed first: every statement must be
+// finalized before its connection closes.
+struct PooledConnection {
+  PooledConnection(Connection opened, size_t cached_statements)
+      : connection(std::move(opened)), statements(cached_statements) {}
+  PooledConnection(const PooledConnection &) = delete;
+  PooledConnection &operator=(const PooledConnection &) = delete;
+
+  Connection connection;
+  StatementCache statements;
 };
 
 class ConnectionPool {
@@ -29,17 +46,28 @@ class ConnectionPool {
   ConnectionPool &operator=(const ConnectionPool &) = delete;
 
   // Waits up to the checkout timeout; throws SqliteError(PD_BUSY) then.
-  sqlite3 *acquire();
+  PooledConnection *acquire();
   // Rolls back a transaction left open and makes the connection available,
   // closing it instead when more than steady_size would sit idle.
-  void release(sqlite3 *connection);
+  void release(PooledConnection *connection);
   void stats(pd_pool_stats &out);
+
+  // The process's turn at writing, taken before BEGIN IMMEDIATE and given
+  // back when the transaction ends. SQLite lets one writer in at a time and
+  // makes the others poll with sleeps of 1 to 100 ms (its busy handler), so
+  // under load most of a waiting writer's time was spent asleep after the
+  // lock was already free; waiting here hands the turn over at once. Other
+  // processes still meet SQLite's own lock and busy timeout. False when the
+  // turn did not come within the busy timeout.
+  bool wait_for_write_turn();
+  void end_write_turn();
   const SqliteTarget &target() const { return target_; }
 
  private:
   bool at_capacity() const;
   // Removes `connection` from all_ and hands it back to be closed.
-  Connection forget(sqlite3 *connection);
+  std::unique_ptr<PooledConnection> forget(PooledConnection *connection);
+  std::unique_ptr<PooledConnection> open() const;
 
   SqliteTarget target_;
   PoolLimits limits_;
@@ -47,10 +75,13 @@ class ConnectionPool {
 
   std::mutex mutex_;
   std::condition_variable returned_;
-  std::vector<Connection> all_;  // every open connection
-  std::vector<sqlite3 *> idle_;  // back() is the most recently returned
-  size_t opening_ = 0;           // connections being opened outside the lock
+  std::vector<std::unique_ptr<PooledConnection>> all_;  // every open connection
+  std::vector<PooledConnection *> idle_;                // back() is the most recently returned
+  size_t opening_ = 0;                                  // connections being opened outside the lock
   size_t waiting_ = 0;
+
+  std::timed_mutex write_turn_;
+  std::chrono::milliseconds write_turn_timeout_;
 };
 
 }  // namespace prefectd::sqlite

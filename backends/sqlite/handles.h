@@ -13,16 +13,18 @@ struct pd_database {
 
 struct pd_session {
   pd_database *database;
+  prefectd::sqlite::PooledConnection *pooled;
   sqlite3 *connection;
-};
-
-struct StatementCloser {
-  void operator()(sqlite3_stmt *statement) const { sqlite3_finalize(statement); }
+  // Holds the pool's write turn, from BEGIN IMMEDIATE to the transaction's end.
+  bool write_turn = false;
 };
 
 struct pd_statement {
   pd_session *session;
-  std::unique_ptr<sqlite3_stmt, StatementCloser> handle;
+  prefectd::sqlite::StatementHandle handle;
+  // The SQL text, for returning the statement to its connection's cache on
+  // finalize; empty for a statement that is not to be cached.
+  std::string cache_key;
   int64_t rows_affected = 0;
   // sqlite3_total_changes() when the current execution began, to tell a
   // statement that changed rows from one that merely left sqlite3_changes()

@@ -111,25 +111,23 @@ CreatedFlowRun create_flow_run(DatabaseInterface &database, Session &session, co
       .bind_json(20, run.job_variables_json)
       .bind(21, int64_t{0})
       .bind_interval(22, 0);
-  const bool inserted = insert.execute() > 0;
-  std::optional<FlowRun> stored;
-  if (inserted || !run.idempotency_key) {
-    stored = read_flow_run(database, session, run.id);
-  } else {
-    Statement find = session.prepare("SELECT id FROM flow_run WHERE flow_id = " + q.placeholder(1) +
-                                     " AND idempotency_key = " + q.placeholder(2));
-    find.bind(1, run.flow_id).bind(2, *run.idempotency_key);
-    if (find.step()) stored = read_flow_run(database, session, *find.uuid(0));
-  }
-  if (!stored) throw std::runtime_error("flow run " + run.id.to_string() + " vanished after its insert");
-  return {std::move(*stored), inserted};
+  if (insert.execute() > 0) return {run.id, true};
+  if (!run.idempotency_key) throw std::runtime_error("flow run " + run.id.to_string() + " vanished after its insert");
+  Statement find = session.prepare("SELECT id FROM flow_run WHERE flow_id = " + q.placeholder(1) +
+                                   " AND idempotency_key = " + q.placeholder(2));
+  find.bind(1, run.flow_id).bind(2, *run.idempotency_key);
+  if (!find.step()) throw std::runtime_error("flow run " + run.id.to_string() + " vanished after its insert");
+  return {*find.uuid(0), false};
 }
 
 std::optional<FlowRun> read_flow_run(DatabaseInterface &database, Session &session, const Uuid &id, bool for_update) {
   const QueryComponents &q = database.queries();
-  if (for_update) {
+  const std::string lock_clause = for_update ? q.for_update(false) : std::string();
+  // A dialect without row locks (SQLite, whose write transaction already
+  // excludes other writers) needs no separate locking read.
+  if (!lock_clause.empty()) {
     // Locked alone: PostgreSQL refuses FOR UPDATE on the outer-joined read.
-    Statement lock = session.prepare("SELECT id FROM flow_run WHERE id = " + q.placeholder(1) + q.for_update(false));
+    Statement lock = session.prepare("SELECT id FROM flow_run WHERE id = " + q.placeholder(1) + lock_clause);
     lock.bind(1, id);
     if (!lock.step()) return std::nullopt;
   }

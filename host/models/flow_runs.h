@@ -19,13 +19,14 @@ class DatabaseInterface;
 class Session;
 
 struct CreatedFlowRun {
-  FlowRun run;
+  Uuid id;
   bool inserted;  // false: the idempotency key matched an existing run
 };
 
 // Inserts `run` (its id, name, flow and the client's fields; the state
 // columns are left empty). With an idempotency key already used for the
-// flow, the existing run is returned untouched.
+// flow, the existing run is left untouched and its id returned. The caller
+// reads the run back once it has its initial state (one read, not two).
 CreatedFlowRun create_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run);
 
 // `for_update` locks the row until the transaction ends (PostgreSQL; SQLite

@@ -81,9 +81,7 @@ CreatedTaskRun create_task_run(DatabaseInterface &database, Session &session, co
   // Without a flow run the unique index cannot see duplicates (NULLs are
   // distinct), so the natural key is looked up first, as Prefect does.
   if (!run.flow_run_id) {
-    if (auto existing = find_by_natural_key(database, session, run)) {
-      return {*read_task_run(database, session, *existing), false};
-    }
+    if (auto existing = find_by_natural_key(database, session, run)) return {*existing, false};
   }
   const QueryComponents &q = database.queries();
   Statement insert = session.prepare(
@@ -108,11 +106,10 @@ CreatedTaskRun create_task_run(DatabaseInterface &database, Session &session, co
       .bind(14, int64_t{0})
       .bind(15, int64_t{0})
       .bind_interval(16, 0);
-  const bool inserted = insert.execute() > 0;
-  const std::optional<Uuid> id = inserted ? std::optional(run.id) : find_by_natural_key(database, session, run);
-  std::optional<TaskRun> stored = id ? read_task_run(database, session, *id) : std::nullopt;
-  if (!stored) throw std::runtime_error("task run " + run.id.to_string() + " vanished after its insert");
-  return {std::move(*stored), inserted};
+  if (insert.execute() > 0) return {run.id, true};
+  const std::optional<Uuid> existing = find_by_natural_key(database, session, run);
+  if (!existing) throw std::runtime_error("task run " + run.id.to_string() + " vanished after its insert");
+  return {*existing, false};
 }
 
 std::optional<TaskRun> read_task_run(DatabaseInterface &database, Session &session, const Uuid &id) {

@@ -20,10 +20,12 @@ class Session;
 class Statement;
 
 struct CreatedTaskRun {
-  TaskRun run;
-  bool inserted;  // false: a run with the same natural key was returned
+  Uuid id;
+  bool inserted;  // false: a run with the same natural key exists; its id
 };
 
+// Inserts `run` unless one with its natural key exists. The caller reads the
+// run back once it has its initial state (one read, not two).
 CreatedTaskRun create_task_run(DatabaseInterface &database, Session &session, const TaskRun &run);
 std::optional<TaskRun> read_task_run(DatabaseInterface &database, Session &session, const Uuid &id);
 bool rename_task_run(DatabaseInterface &database, Session &session, const Uuid &id, const std::string &name);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 namespace prefectd {
@@ -343,6 +344,120 @@ TEST_P(BackendConformance, UpsertColumnsFollowPrefectsModels) {
             (std::vector<std::string>{"flow_run_id", "task_key", "dynamic_key"}));
   EXPECT_EQ(database_->upsert_columns("csrf_token"), (std::vector<std::string>{"client"}));
   EXPECT_TRUE(database_->upsert_columns("no_such_model").empty());
+}
+
+// Backends may keep prepared statements for reuse (SQLite does, per
+// connection); a statement prepared again must behave as a new one.
+TEST_P(BackendConformance, StatementPreparedAgainStartsUnboundFromTheFirstRow) {
+  create_counter_table();
+  Session session = database_->session();
+  session.execute("INSERT INTO counter (name, value) VALUES ('a', 1), ('b', 2), ('c', 3)");
+  const std::string sql = "SELECT name FROM counter WHERE value >= " + p(1) + " ORDER BY name";
+  {
+    Statement first = session.prepare(sql);
+    first.bind(1, 2);
+    ASSERT_TRUE(first.step());
+    EXPECT_EQ(first.text(0), "b");  // left on its first row
+  }
+  Statement again = session.prepare(sql);
+  // PostgreSQL refuses to run with a parameter unbound; SQLite reads NULL.
+  if (!postgres()) {
+    EXPECT_FALSE(again.step()) << "the previous binding (2) leaked into a new statement";
+    again.reset();
+  }
+  again.bind(1, 1);
+  ASSERT_TRUE(again.step());
+  EXPECT_EQ(again.text(0), "a");
+}
+
+TEST_P(BackendConformance, IdenticalStatementsOpenAtOnceAreIndependent) {
+  create_counter_table();
+  Session session = database_->session();
+  session.execute("INSERT INTO counter (name, value) VALUES ('a', 1), ('b', 2)");
+  const std::string sql = "SELECT name FROM counter ORDER BY name";
+  Statement outer = session.prepare(sql);
+  ASSERT_TRUE(outer.step());
+  {
+    Statement inner = session.prepare(sql);
+    ASSERT_TRUE(inner.step());
+    EXPECT_EQ(inner.text(0), "a");
+    ASSERT_TRUE(inner.step());
+    EXPECT_EQ(inner.text(0), "b");
+  }
+  EXPECT_EQ(outer.text(0), "a");
+  ASSERT_TRUE(outer.step());
+  EXPECT_EQ(outer.text(0), "b");
+  EXPECT_FALSE(outer.step());
+  {
+    Statement inner = session.prepare(sql);  // one of the two, back from reuse
+    ASSERT_TRUE(inner.step());
+    EXPECT_EQ(inner.text(0), "a");
+  }
+}
+
+TEST_P(BackendConformance, StatementPreparedAgainSeesASchemaChange) {
+  create_counter_table();
+  Session session = database_->session();
+  session.execute("INSERT INTO counter (name, value) VALUES ('a', 1)");
+  const std::string sql = "SELECT * FROM counter";
+  {
+    Statement before = session.prepare(sql);
+    ASSERT_TRUE(before.step());
+    EXPECT_EQ(before.column_count(), 2);
+  }
+  session.execute("ALTER TABLE counter ADD COLUMN note VARCHAR");
+  Statement after = session.prepare(sql);
+  ASSERT_TRUE(after.step());
+  EXPECT_EQ(after.column_count(), 3);
+  EXPECT_EQ(after.column_name(2), "note");
+}
+
+// A statement left on a row and then finalized must end its read: a kept
+// statement that still held it would lock the table against DDL and (in
+// SQLite's WAL mode) pin a snapshot that no checkpoint can pass.
+TEST_P(BackendConformance, FinalizedStatementLeftOnARowHoldsNothing) {
+  create_counter_table();
+  Session session = database_->session();
+  session.execute("INSERT INTO counter (name, value) VALUES ('a', 1), ('b', 2)");
+  {
+    Statement read = session.prepare("SELECT name FROM counter ORDER BY name");
+    ASSERT_TRUE(read.step());
+  }
+  if (!postgres()) {
+    Session other = database_->session();
+    Statement checkpoint = other.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    ASSERT_TRUE(checkpoint.step());
+    EXPECT_EQ(checkpoint.int64(0), 0) << "the checkpoint was blocked by a reader";
+  }
+  EXPECT_NO_THROW(session.execute("DROP TABLE counter"));
+}
+
+// SQLite's WAL must be checkpointed as it fills (every 1000 pages, as its
+// default wal_autocheckpoint), so that it is reused from the start instead
+// of growing without end.
+TEST_P(BackendConformance, WriteAheadLogIsCheckpointedAsItFills) {
+  if (postgres()) GTEST_SKIP() << "SQLite's write-ahead log";
+  {
+    Session session = database_->session();
+    session.execute(("CREATE TABLE filler (id INTEGER PRIMARY KEY, payload " + blob_type() + ")").c_str());
+  }
+  const std::string payload(4000, 'x');
+  constexpr int kTransactions = 40;  // about 100 pages each: 4000 pages, 16 MB
+  for (int t = 0; t < kTransactions; ++t) {
+    Session session = database_->session();
+    Transaction transaction(session, PD_TRANSACTION_WRITE);
+    Statement insert = session.prepare("INSERT INTO filler (payload) VALUES (" + p(1) + ")");
+    for (int row = 0; row < 100; ++row) {
+      insert.bind_blob(1, payload);
+      insert.execute();
+      insert.reset();
+    }
+    transaction.commit();
+  }
+  const std::string url = scratch_->url();
+  const std::filesystem::path wal = url.substr(url.find(":///") + 4) + "-wal";
+  ASSERT_TRUE(std::filesystem::exists(wal));
+  EXPECT_LT(std::filesystem::file_size(wal), 8u << 20) << "the WAL grew past two checkpoint intervals";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BackendConformance, testing::ValuesIn(testing_support::backend_names()),

@@ -87,16 +87,17 @@ HttpResponse create(const RouteCall &call) {
                                   {std::nullopt, &system_labels},
                                   {std::nullopt, non_null_member(body, "labels")}});
 
-  CreatedFlowRun created = create_flow_run(database, session, run);
+  const CreatedFlowRun created = create_flow_run(database, session, run);
   if (created.inserted) {
     const rapidjson::Value *state = non_null_member(body, "state");
     State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
-    apply_initial_flow_run_state({database, session, call.server.settings}, created.run.id, std::move(initial),
+    apply_initial_flow_run_state({database, session, call.server.settings}, created.id, std::move(initial),
                                  call.request.header("x-prefect-api-version"));
-    created.run = *read_flow_run(database, session, created.run.id);
   }
+  std::optional<FlowRun> stored = read_flow_run(database, session, created.id);
+  if (!stored) throw std::runtime_error("flow run " + created.id.to_string() + " vanished after its insert");
   transaction.commit();
-  return {created.inserted ? 201 : 200, to_json(created.run, Timestamp::now())};
+  return {created.inserted ? 201 : 200, to_json(*stored, Timestamp::now())};
 }
 
 HttpResponse read(const RouteCall &call) {

@@ -58,15 +58,16 @@ HttpResponse create(const RouteCall &call) {
   run.labels_json = merge_labels(
       {{flow_run_labels}, {std::nullopt, &system_labels}, {std::nullopt, non_null_member(body, "labels")}});
 
-  CreatedTaskRun created = create_task_run(database, session, run);
+  const CreatedTaskRun created = create_task_run(database, session, run);
   if (created.inserted) {
     const rapidjson::Value *state = non_null_member(body, "state");
     State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
-    apply_initial_task_run_state({database, session, call.server.settings}, created.run.id, std::move(initial));
-    created.run = *read_task_run(database, session, created.run.id);
+    apply_initial_task_run_state({database, session, call.server.settings}, created.id, std::move(initial));
   }
+  std::optional<TaskRun> stored = read_task_run(database, session, created.id);
+  if (!stored) throw std::runtime_error("task run " + created.id.to_string() + " vanished after its insert");
   transaction.commit();
-  return {created.inserted ? 201 : 200, to_json(created.run, Timestamp::now())};
+  return {created.inserted ? 201 : 200, to_json(*stored, Timestamp::now())};
 }
 
 HttpResponse read(const RouteCall &call) {
