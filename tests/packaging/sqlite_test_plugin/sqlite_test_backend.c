@@ -55,8 +55,9 @@ static void load_wrapped(void) {
   void *library = dlopen(WRAPPED_BACKEND, RTLD_NOW | RTLD_LOCAL);
   if (library == NULL) {
     const char *reason = dlerror();
-    snprintf(load_problem, sizeof load_problem, "cannot load the SQLite backend %s: %s; install prefectd-backend-sqlite",
-             WRAPPED_BACKEND, reason != NULL ? reason : "unknown dlopen error");
+    snprintf(load_problem, sizeof load_problem,
+             "cannot load the SQLite backend %s: %s; install prefectd-backend-sqlite", WRAPPED_BACKEND,
+             reason != NULL ? reason : "unknown dlopen error");
     return;
   }
   void *symbol = dlsym(library, PD_BACKEND_ENTRY_SYMBOL);
@@ -82,7 +83,9 @@ static const pd_backend *wrapped_backend(void) {
 
 /* Handles exist only after a successful xOpen, so the wrapped plugin is
  * loaded whenever one of these is called with a handle. */
-static const pd_configuration *inner(void) { return wrapped_backend()->configuration; }
+static const pd_configuration *inner(void) {
+  return wrapped_backend()->configuration;
+}
 
 static pd_status fail(pd_error *error, pd_status status, const char *message) {
   if (error != NULL) {
@@ -109,7 +112,8 @@ static pd_status as_own_error(pd_status status, pd_error *error) {
 
 /* The URL the SQLite backend is given: the same file, under its scheme. */
 static pd_status translate_url(const pd_database_url *url, pd_database_url *translated, pd_error *error) {
-  if (url->driver != NULL) return fail(error, PD_INVALID, "sqlite-test URLs take no +driver: write sqlite-test:///path");
+  if (url->driver != NULL)
+    return fail(error, PD_INVALID, "sqlite-test URLs take no +driver: write sqlite-test:///path");
   memset(translated, 0, sizeof *translated);
   /* A newer host may send a longer struct; pass on the members we know. */
   const size_t known = url->struct_size < sizeof *translated ? url->struct_size : sizeof *translated;
@@ -150,21 +154,33 @@ static pd_status test_drop_database(const pd_database_url *url, pd_error *error)
   return status != PD_OK ? status : as_own_error(inner()->xDropDatabase(&translated, error), error);
 }
 
-static void test_close(pd_database *database) { inner()->xClose(database); }
-static int test_is_in_memory(pd_database *database) { return inner()->xIsInMemory(database); }
-static pd_status test_ping(pd_database *database, pd_error *error) { return inner()->xPing(database, error); }
+static void test_close(pd_database *database) {
+  inner()->xClose(database);
+}
+static int test_is_in_memory(pd_database *database) {
+  return inner()->xIsInMemory(database);
+}
+static pd_status test_ping(pd_database *database, pd_error *error) {
+  return inner()->xPing(database, error);
+}
 static pd_status test_pool_stats(pd_database *database, pd_pool_stats *stats) {
   return inner()->xPoolStats(database, stats);
 }
 static pd_status test_acquire(pd_database *database, pd_session **session, pd_error *error) {
   return inner()->xAcquire(database, session, error);
 }
-static void test_release(pd_session *session) { inner()->xRelease(session); }
+static void test_release(pd_session *session) {
+  inner()->xRelease(session);
+}
 static pd_status test_begin(pd_session *session, pd_transaction_mode mode, pd_error *error) {
   return inner()->xBegin(session, mode, error);
 }
-static pd_status test_commit(pd_session *session, pd_error *error) { return inner()->xCommit(session, error); }
-static pd_status test_rollback(pd_session *session, pd_error *error) { return inner()->xRollback(session, error); }
+static pd_status test_commit(pd_session *session, pd_error *error) {
+  return inner()->xCommit(session, error);
+}
+static pd_status test_rollback(pd_session *session, pd_error *error) {
+  return inner()->xRollback(session, error);
+}
 static pd_status test_execute(pd_session *session, const char *sql, pd_error *error) {
   return inner()->xExecute(session, sql, error);
 }
@@ -172,20 +188,30 @@ static pd_status test_prepare(pd_session *session, const char *sql, size_t size,
                               pd_error *error) {
   return inner()->xPrepare(session, sql, size, statement, error);
 }
-static void test_finalize(pd_statement *statement) { inner()->xFinalize(statement); }
+static void test_finalize(pd_statement *statement) {
+  inner()->xFinalize(statement);
+}
 static pd_status test_bind(pd_statement *statement, int index, const pd_value *value, pd_error *error) {
   return inner()->xBind(statement, index, value, error);
 }
-static pd_status test_step(pd_statement *statement, pd_error *error) { return inner()->xStep(statement, error); }
-static pd_status test_reset(pd_statement *statement, pd_error *error) { return inner()->xReset(statement, error); }
-static int test_column_count(pd_statement *statement) { return inner()->xColumnCount(statement); }
+static pd_status test_step(pd_statement *statement, pd_error *error) {
+  return inner()->xStep(statement, error);
+}
+static pd_status test_reset(pd_statement *statement, pd_error *error) {
+  return inner()->xReset(statement, error);
+}
+static int test_column_count(pd_statement *statement) {
+  return inner()->xColumnCount(statement);
+}
 static const char *test_column_name(pd_statement *statement, int column) {
   return inner()->xColumnName(statement, column);
 }
 static pd_status test_column(pd_statement *statement, int column, pd_type type, pd_value *value, pd_error *error) {
   return inner()->xColumn(statement, column, type, value, error);
 }
-static int64_t test_rows_affected(pd_statement *statement) { return inner()->xRowsAffected(statement); }
+static int64_t test_rows_affected(pd_statement *statement) {
+  return inner()->xRowsAffected(statement);
+}
 
 static const pd_configuration configuration = {
     .struct_size = sizeof(pd_configuration),
@@ -286,7 +312,9 @@ static pd_status test_query_template(pd_query_template query, pd_sink *out) {
   return components() != NULL ? components()->xQueryTemplate(query, out) : PD_NOT_SUPPORTED;
 }
 
-static void append(pd_sink *out, const char *text) { out->xAppend(out->context, text, strlen(text)); }
+static void append(pd_sink *out, const char *text) {
+  out->xAppend(out->context, text, strlen(text));
+}
 
 /* The dialect's own piece: SQLite's LIKE is already case-insensitive for
  * ASCII (the only case folding lower() does without ICU either), so the
@@ -337,7 +365,9 @@ static const pd_orm *inner_orm(void) {
   return backend != NULL ? backend->orm : NULL;
 }
 
-static size_t test_migration_count(void) { return inner_orm() != NULL ? inner_orm()->xMigrationCount() : 0; }
+static size_t test_migration_count(void) {
+  return inner_orm() != NULL ? inner_orm()->xMigrationCount() : 0;
+}
 static pd_status test_migration(size_t index, pd_migration *migration) {
   return inner_orm() != NULL ? inner_orm()->xMigration(index, migration) : PD_UNAVAILABLE;
 }
@@ -345,7 +375,8 @@ static const char *const *test_upsert_columns(const char *model) {
   return inner_orm() != NULL ? inner_orm()->xUpsertColumns(model) : NULL;
 }
 static pd_status test_describe_schema(pd_session *session, pd_sink *out, pd_error *error) {
-  if (inner_orm()->xDescribeSchema == NULL) return fail(error, PD_NOT_SUPPORTED, "sqlite-test cannot describe its schema");
+  if (inner_orm()->xDescribeSchema == NULL)
+    return fail(error, PD_NOT_SUPPORTED, "sqlite-test cannot describe its schema");
   return inner_orm()->xDescribeSchema(session, out, error);
 }
 
