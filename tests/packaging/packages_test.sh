@@ -19,11 +19,12 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 if [[ -n ${2:-} ]]; then
-  packages="$2/packages"
+  build=$2
 else
-  "$source_dir/tools/build-packages.sh" "$work/build" >"$work/build.log" 2>&1 || { tail -30 "$work/build.log"; fail "packages did not build"; }
-  packages="$work/build/packages"
+  build="$work/build"
+  "$source_dir/tools/build-packages.sh" "$build" >"$work/build.log" 2>&1 || { tail -30 "$work/build.log"; fail "packages did not build"; }
 fi
+packages="$build/packages"
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 plugin_dir="usr/lib/$multiarch/prefectd/backends"
 
@@ -68,6 +69,9 @@ done
 
 root="$work/root"
 for package in "$packages"/*.deb; do dpkg -x "$package" "$root"; done
+# The build directory may be under /tmp, where anyone could plant a library.
+listing=$(PREFECTD_PLUGIN_PATH="$root/$plugin_dir" "$root/usr/bin/prefectd" plugins)
+if grep -qF "$build" <<<"$listing"; then echo "$listing"; fail "the packaged prefectd searches its build tree for plugins"; fi
 
 # The manual page: readable, and naming every setting --help lists.
 manual=$(zcat "$root/usr/share/man/man1/prefectd.1.gz")
