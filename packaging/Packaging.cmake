@@ -12,6 +12,19 @@ set(PD_ABI_MINOR "${CMAKE_MATCH_1}")
 install(FILES "${packaging_dir}/systemd/prefectd.service" DESTINATION lib/systemd/system COMPONENT server)
 install(FILES "${packaging_dir}/prefectd.env" DESTINATION "${CMAKE_INSTALL_FULL_SYSCONFDIR}/prefectd" COMPONENT server)
 
+# The manual page, compressed as Debian wants it (gzip -9 without name or
+# timestamp), at build time so an edited page is never shipped stale.
+find_program(GZIP_PROGRAM gzip REQUIRED)
+set(man_dir "${CMAKE_BINARY_DIR}/man")
+add_custom_command(
+  OUTPUT "${man_dir}/prefectd.1.gz"
+  COMMAND "${CMAKE_COMMAND}" -E copy "${packaging_dir}/prefectd.1" "${man_dir}/prefectd.1"
+  COMMAND "${GZIP_PROGRAM}" -9nf "${man_dir}/prefectd.1"
+  DEPENDS "${packaging_dir}/prefectd.1"
+  VERBATIM)
+add_custom_target(prefectd_man_page ALL DEPENDS "${man_dir}/prefectd.1.gz")
+install(FILES "${man_dir}/prefectd.1.gz" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1" COMPONENT server)
+
 configure_file("${packaging_dir}/prefectd-plugin.pc.in" "${CMAKE_BINARY_DIR}/prefectd-plugin.pc" @ONLY)
 # Under the multiarch libdir: the file names the architecture's plugin directory.
 install(FILES "${CMAKE_BINARY_DIR}/prefectd-plugin.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig" COMPONENT dev)

@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-packages}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DPREFECTD_BUILD_TESTS=OFF >/dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DPREFECTD_BUILD_TESTS=OFF \
+  -DPREFECTD_SEARCH_BUILD_TREE_PLUGINS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)"
 rm -rf "$build/packages"  # no stale packages from an earlier layout
 (cd "$build" && cpack -G DEB)

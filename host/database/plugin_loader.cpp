@@ -13,9 +13,6 @@
 #ifndef PREFECTD_INSTALL_PLUGIN_DIR
 #error "PREFECTD_INSTALL_PLUGIN_DIR must be defined by the build"
 #endif
-#ifndef PREFECTD_BUILD_PLUGIN_DIR
-#error "PREFECTD_BUILD_PLUGIN_DIR must be defined by the build"
-#endif
 
 namespace prefectd {
 namespace {
@@ -57,7 +54,9 @@ std::vector<SearchPathEntry> plugin_search_path(const Settings &settings) {
     }
   }
   entries.push_back({PREFECTD_INSTALL_PLUGIN_DIR, false});
+#ifdef PREFECTD_BUILD_PLUGIN_DIR  // not in packages (PREFECTD_SEARCH_BUILD_TREE_PLUGINS=OFF)
   entries.push_back({PREFECTD_BUILD_PLUGIN_DIR, false});
+#endif
   return entries;
 }
 

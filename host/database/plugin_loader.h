@@ -24,7 +24,8 @@ struct SearchPathEntry {
   bool explicit_entry;  // from PREFECTD_PLUGIN_PATH: a library named there must load
 };
 
-// PREFECTD_PLUGIN_PATH entries, then the install directory, then the build tree.
+// PREFECTD_PLUGIN_PATH entries, then the install directory, then the build
+// tree (unless built with PREFECTD_SEARCH_BUILD_TREE_PLUGINS=OFF, as packages are).
 std::vector<SearchPathEntry> plugin_search_path(const Settings &settings);
 
 // A dlopen'ed backend library. Unloads on destruction, so it must outlive
