@@ -197,19 +197,16 @@ set_state flow_runs "$flow_run_id" COMPLETED
   || fail "a case-insensitive name filter does not find the flow"
 grep -q 'sqlite-test dialect: ILIKE spelled as LIKE' "$work/sqlite-test-server.log" || fail "the host did not use sqlite-test's ILIKE"
 
-check_stored() {  # what the first server stored, read through the API and from the file
+check_stored() {  # what the first server stored, read back through the API
   [[ $(call GET "/flow_runs/$flow_run_id" | json state_type) == COMPLETED ]] || fail "the flow run is not COMPLETED"
   [[ $(call GET "/task_runs/$task_run_id" | json state_type) == COMPLETED ]] || fail "the task run is not COMPLETED"
   [[ $(state_types flow "$flow_run_id") == "PENDING RUNNING COMPLETED" ]] || fail "flow run states: $(state_types flow "$flow_run_id")"
   [[ $(state_types task "$task_run_id") == "PENDING RUNNING COMPLETED" ]] || fail "task run states: $(state_types task "$task_run_id")"
   [[ $(call GET "/flows/$flow_id" | json name) == PackagedFlow ]] || fail "the flow is gone"
-  # prefectd has no log-reading route yet: read the log from the file itself.
-  python3 - "$database" "$flow_run_id" <<'PY' || fail "the log is not in $database"
-import sqlite3, sys
-rows = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True).execute(
-    "SELECT message FROM log WHERE flow_run_id = ?", (sys.argv[2],)).fetchall()
-sys.exit(0 if rows == [("stored by sqlite-test",)] else 1)
-PY
+  [[ $(call POST /flow_runs/filter '{"flow_runs": {"name": {"any_": ["packaged-run"]}}}' | json 0 id) == "$flow_run_id" ]] \
+    || fail "the flow run filter does not find the run"
+  [[ $(call POST /logs/filter "{\"logs\": {\"flow_run_id\": {\"any_\": [\"$flow_run_id\"]}}}" | json 0 message) == "stored by sqlite-test" ]] \
+    || fail "the log is not stored"
 }
 check_stored
 stop_server
