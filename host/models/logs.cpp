@@ -16,7 +16,7 @@ constexpr size_t kLogsPerStatement = 32767 / 9;
 
 }  // namespace
 
-void insert_logs(DatabaseInterface &database, Session &session, const std::vector<LogRecord> &logs) {
+void insert_logs(DatabaseInterface &database, Session &session, const std::vector<Log> &logs) {
   const QueryComponents &q = database.queries();
   const Timestamp now = Timestamp::now();
   for (size_t first = 0; first < logs.size(); first += kLogsPerStatement) {
@@ -34,7 +34,7 @@ void insert_logs(DatabaseInterface &database, Session &session, const std::vecto
     Statement insert = session.prepare(sql);
     index = 1;
     for (size_t i = 0; i < count; ++i) {
-      const LogRecord &log = logs[first + i];
+      const Log &log = logs[first + i];
       insert.bind(index, log.id)
           .bind(index + 1, now)
           .bind(index + 2, log.name)

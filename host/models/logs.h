@@ -18,18 +18,9 @@ namespace prefectd {
 class DatabaseInterface;
 class Session;
 
-struct LogRecord {
-  Uuid id;
-  std::string name;
-  int64_t level = 0;
-  std::string message;
-  Timestamp timestamp;
-  std::optional<Uuid> flow_run_id;
-  std::optional<Uuid> task_run_id;
-};
-
-// Inserts every record, in multi-row statements of bounded size.
-void insert_logs(DatabaseInterface &database, Session &session, const std::vector<LogRecord> &logs);
+// Inserts every log (their created/updated are set to now), in multi-row
+// statements of bounded size.
+void insert_logs(DatabaseInterface &database, Session &session, const std::vector<Log> &logs);
 
 // Logs matching `filters.logs`, ordered by the LogSort value `sort`.
 std::vector<Log> read_logs(DatabaseInterface &database, Session &session, const FilterSet &filters,

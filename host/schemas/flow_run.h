@@ -56,13 +56,4 @@ void write_flow_run(const FlowRun &run, Timestamp now, rapidjson::Value &out,
                     rapidjson::Document::AllocatorType &allocator);
 std::string to_json(const FlowRun &run, Timestamp now);
 
-// Seconds spent running so far: total_run_time, plus the time since the
-// state began while RUNNING.
-int64_t estimated_run_time_micros(std::optional<StateType> state_type, std::optional<Timestamp> state_timestamp,
-                                  int64_t total_run_time_micros, Timestamp now);
-// How late the run started (or is, if it has not).
-int64_t estimated_start_time_delta_micros(std::optional<StateType> state_type,
-                                          std::optional<Timestamp> expected_start_time,
-                                          std::optional<Timestamp> start_time, Timestamp now);
-
 }  // namespace prefectd

@@ -1,8 +1,8 @@
 #include "flow_run_graph.h"
 
 #include "api/json_writer.h"
-#include "flow_run.h"
 #include "json_fields.h"
+#include "run_timing.h"
 
 #include <algorithm>
 

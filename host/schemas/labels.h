@@ -11,7 +11,7 @@
 namespace prefectd {
 
 struct LabelLayer {
-  std::optional<std::string> stored_json;      // a JSON object as text, or nothing
+  std::optional<std::string> stored_json;    // a JSON object as text, or nothing
   const rapidjson::Value *object = nullptr;  // or a parsed object
 };
 

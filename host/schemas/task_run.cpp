@@ -1,8 +1,8 @@
 #include "task_run.h"
 
 #include "api/json_writer.h"
-#include "flow_run.h"
 #include "json_fields.h"
+#include "run_timing.h"
 
 namespace prefectd {
 
@@ -24,23 +24,11 @@ void write_task_run(const TaskRun &run, Timestamp now, rapidjson::Value &out,
       .stored_json("labels", run.labels_json, "{}")
       .uuid("state_id", run.state_id)
       .stored_json("task_inputs", run.task_inputs_json);
-  if (run.state_type) {
-    fields.string("state_type", to_string(*run.state_type));
-  } else {
-    fields.null("state_type");
-  }
-  fields.string("state_name", run.state_name)
+  fields.string("state_type", state_type_text(run.state_type))
+      .string("state_name", run.state_name)
       .integer("run_count", run.run_count)
-      .integer("flow_run_run_count", run.flow_run_run_count)
-      .timestamp("expected_start_time", run.expected_start_time)
-      .timestamp("next_scheduled_start_time", run.next_scheduled_start_time)
-      .timestamp("start_time", run.start_time)
-      .timestamp("end_time", run.end_time)
-      .seconds("total_run_time", run.total_run_time_micros)
-      .seconds("estimated_run_time",
-               estimated_run_time_micros(run.state_type, run.state_timestamp, run.total_run_time_micros, now))
-      .seconds("estimated_start_time_delta", estimated_start_time_delta_micros(run.state_type, run.expected_start_time,
-                                                                               run.start_time, now));
+      .integer("flow_run_run_count", run.flow_run_run_count);
+  write_run_timing(fields, run, now);
   rapidjson::Value state;
   if (run.state) write_state(*run.state, state, allocator);
   fields.value("state", state);

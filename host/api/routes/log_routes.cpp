@@ -21,11 +21,11 @@ std::string without_nul(std::string text) {
 }
 
 HttpResponse create(const RouteCall &call) {
-  std::vector<LogRecord> logs;
+  std::vector<Log> logs;
   if (call.body.IsArray()) {
     logs.reserve(call.body.Size());
     for (const rapidjson::Value &entry : call.body.GetArray()) {
-      LogRecord log;
+      Log log;
       log.id = Uuid::v7();
       log.name = without_nul(optional_string(entry, "name").value_or(""));
       log.level = optional_int(entry, "level").value_or(0);
