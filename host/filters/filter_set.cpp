@@ -21,6 +21,8 @@ FilterSet FilterSet::from_body(const rapidjson::Value &body, const char *work_qu
   set.work_pools = filter_object(body, "work_pools");
   set.work_queues = filter_object(body, work_queues_key);
   set.logs = filter_object(body, "logs");
+  set.artifacts = filter_object(body, "artifacts");
+  set.variables = filter_object(body, "variables");
   return set;
 }
 

@@ -16,9 +16,12 @@ struct FilterSet {
   const rapidjson::Value *work_pools = nullptr;
   const rapidjson::Value *work_queues = nullptr;
   const rapidjson::Value *logs = nullptr;
+  // ArtifactFilter on /artifacts/*, ArtifactCollectionFilter on /artifacts/latest/*.
+  const rapidjson::Value *artifacts = nullptr;
+  const rapidjson::Value *variables = nullptr;
 
-  // Reads flows, flow_runs, task_runs, deployments, work_pools, logs and
-  // the work queue filter under `work_queues_key` ("work_pool_queues"
+  // Reads flows, flow_runs, task_runs, deployments, work_pools, logs,
+  // artifacts, variables and the work queue filter under `work_queues_key` ("work_pool_queues"
   // on most routes, "work_queues" on /flow_runs/history and the work
   // queue routes).
   static FilterSet from_body(const rapidjson::Value &body, const char *work_queues_key = "work_pool_queues");

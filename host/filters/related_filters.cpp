@@ -1,5 +1,6 @@
 #include "related_filters.h"
 
+#include "artifact_filter.h"
 #include "column_conditions.h"
 #include "conditions.h"
 #include "deployment_filter.h"
@@ -8,6 +9,7 @@
 #include "flow_run_filter.h"
 #include "log_filter.h"
 #include "task_run_filter.h"
+#include "variable_filter.h"
 #include "work_pool_filter.h"
 #include "work_queue_filter.h"
 
@@ -22,6 +24,35 @@ std::string exists(const std::string &from, const Conditions &conditions) {
 template <typename Compile>
 std::string own_condition(SqlBuilder &sql, const rapidjson::Value *filter, std::string_view alias, Compile compile) {
   return filter != nullptr ? compile(sql, *filter, alias) : std::string(kAlwaysTrue);
+}
+
+// The run relations of artifacts and their collections: both name a flow
+// run and a task run by id, without foreign keys.
+Conditions artifact_run_conditions(SqlBuilder &sql, const FilterSet &filters, const std::string &artifact) {
+  Conditions conditions;
+  if (filters.flow_runs || filters.flows || filters.deployments) {
+    const std::string r = sql.alias("flow_run");
+    std::string from = "flow_run " + r;
+    Conditions inner{r + ".id = " + artifact + ".flow_run_id"};
+    if (filters.flow_runs) inner.push_back(flow_run_filter_condition(sql, *filters.flow_runs, r));
+    if (filters.flows) {
+      const std::string f = sql.alias("flow");
+      from += " JOIN flow " + f + " ON " + f + ".id = " + r + ".flow_id";
+      inner.push_back(flow_filter_condition(sql, *filters.flows, f));
+    }
+    if (filters.deployments) {
+      const std::string d = sql.alias("deployment");
+      from += " JOIN deployment " + d + " ON " + d + ".id = " + r + ".deployment_id";
+      inner.push_back(deployment_filter_condition(sql, *filters.deployments, d));
+    }
+    conditions.push_back(exists(from, inner));
+  }
+  if (filters.task_runs) {
+    const std::string t = sql.alias("task_run");
+    conditions.push_back(exists("task_run " + t, {t + ".id = " + artifact + ".task_run_id",
+                                                  task_run_filter_condition(sql, *filters.task_runs, t)}));
+  }
+  return conditions;
 }
 
 FilteredQuery start(const QueryComponents &queries, const char *table, const FilterSet &filters,
@@ -191,6 +222,28 @@ std::string work_queue_condition(SqlBuilder &sql, const FilterSet &filters, std:
   return own_condition(sql, filters.work_queues, alias, work_queue_filter_condition);
 }
 
+std::string artifact_condition(SqlBuilder &sql, const FilterSet &filters, std::string_view alias) {
+  const std::string artifact(alias);
+  Conditions conditions;
+  if (filters.artifacts) conditions.push_back(artifact_filter_condition(sql, *filters.artifacts, artifact));
+  append(conditions, artifact_run_conditions(sql, filters, artifact));
+  return combine(conditions);
+}
+
+std::string artifact_collection_condition(SqlBuilder &sql, const FilterSet &filters, std::string_view alias) {
+  const std::string collection(alias);
+  Conditions conditions;
+  if (filters.artifacts) {
+    conditions.push_back(artifact_collection_filter_condition(sql, *filters.artifacts, collection));
+  }
+  append(conditions, artifact_run_conditions(sql, filters, collection));
+  return combine(conditions);
+}
+
+std::string variable_condition(SqlBuilder &sql, const FilterSet &filters, std::string_view alias) {
+  return own_condition(sql, filters.variables, alias, variable_filter_condition);
+}
+
 FilteredQuery filtered_flows(const QueryComponents &queries, const FilterSet &filters) {
   return start(queries, "flow", filters, flow_condition);
 }
@@ -217,6 +270,18 @@ FilteredQuery filtered_work_pools(const QueryComponents &queries, const FilterSe
 
 FilteredQuery filtered_work_queues(const QueryComponents &queries, const FilterSet &filters) {
   return start(queries, "work_queue", filters, work_queue_condition);
+}
+
+FilteredQuery filtered_artifacts(const QueryComponents &queries, const FilterSet &filters) {
+  return start(queries, "artifact", filters, artifact_condition);
+}
+
+FilteredQuery filtered_artifact_collections(const QueryComponents &queries, const FilterSet &filters) {
+  return start(queries, "artifact_collection", filters, artifact_collection_condition);
+}
+
+FilteredQuery filtered_variables(const QueryComponents &queries, const FilterSet &filters) {
+  return start(queries, "variable", filters, variable_condition);
 }
 
 }  // namespace prefectd

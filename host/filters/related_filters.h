@@ -27,6 +27,13 @@ std::string deployment_condition(SqlBuilder &sql, const FilterSet &filters, std:
 std::string log_condition(SqlBuilder &sql, const FilterSet &filters, std::string_view alias);
 std::string work_pool_condition(SqlBuilder &sql, const FilterSet &filters, std::string_view alias);
 std::string work_queue_condition(SqlBuilder &sql, const FilterSet &filters, std::string_view alias);
+// artifacts (artifacts as ArtifactFilter) and artifact collections (artifacts
+// as ArtifactCollectionFilter), by the flow run they name (matching
+// flow_runs, joined to flows and deployments) and the task run they name.
+std::string artifact_condition(SqlBuilder &sql, const FilterSet &filters, std::string_view alias);
+std::string artifact_collection_condition(SqlBuilder &sql, const FilterSet &filters, std::string_view alias);
+// variables: their own filter only.
+std::string variable_condition(SqlBuilder &sql, const FilterSet &filters, std::string_view alias);
 
 FilteredQuery filtered_flows(const QueryComponents &queries, const FilterSet &filters);
 FilteredQuery filtered_flow_runs(const QueryComponents &queries, const FilterSet &filters);
@@ -35,5 +42,8 @@ FilteredQuery filtered_deployments(const QueryComponents &queries, const FilterS
 FilteredQuery filtered_logs(const QueryComponents &queries, const FilterSet &filters);
 FilteredQuery filtered_work_pools(const QueryComponents &queries, const FilterSet &filters);
 FilteredQuery filtered_work_queues(const QueryComponents &queries, const FilterSet &filters);
+FilteredQuery filtered_artifacts(const QueryComponents &queries, const FilterSet &filters);
+FilteredQuery filtered_artifact_collections(const QueryComponents &queries, const FilterSet &filters);
+FilteredQuery filtered_variables(const QueryComponents &queries, const FilterSet &filters);
 
 }  // namespace prefectd

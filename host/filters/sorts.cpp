@@ -84,4 +84,21 @@ std::string log_sort(std::string_view value, std::string_view alias) {
   return order_by(keys, value, alias);
 }
 
+std::string artifact_sort(std::string_view value, std::string_view alias) {
+  static constexpr SortKey keys[] = {{"ID_DESC", "{}.id", true},
+                                     {"CREATED_DESC", "{}.created", true},
+                                     {"UPDATED_DESC", "{}.updated", true},
+                                     {"KEY_DESC", "{}.key", true},
+                                     {"KEY_ASC", "{}.key", false}};
+  return order_by(keys, value, alias);
+}
+
+std::string variable_sort(std::string_view value, std::string_view alias) {
+  static constexpr SortKey keys[] = {{"NAME_ASC", "{}.name", false},
+                                     {"NAME_DESC", "{}.name", true},
+                                     {"CREATED_DESC", "{}.created", true},
+                                     {"UPDATED_DESC", "{}.updated", true}};
+  return order_by(keys, value, alias);
+}
+
 }  // namespace prefectd

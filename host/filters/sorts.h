@@ -14,5 +14,8 @@ std::string flow_run_sort(std::string_view value, std::string_view alias);    //
 std::string task_run_sort(std::string_view value, std::string_view alias);    // default ID_DESC
 std::string deployment_sort(std::string_view value, std::string_view alias);  // default NAME_ASC
 std::string log_sort(std::string_view value, std::string_view alias);         // default TIMESTAMP_ASC
+// ArtifactSort and ArtifactCollectionSort, which have the same values.
+std::string artifact_sort(std::string_view value, std::string_view alias);  // default ID_DESC
+std::string variable_sort(std::string_view value, std::string_view alias);  // default NAME_ASC
 
 }  // namespace prefectd

@@ -5,6 +5,7 @@ namespace prefectd {
 void register_all_routes(Router &router) {
   register_root_routes(router);
   register_admin_routes(router);
+  register_admin_storage_routes(router);
   register_csrf_routes(router);
   register_flow_routes(router);
   register_flow_run_routes(router);
@@ -13,6 +14,10 @@ void register_all_routes(Router &router) {
   register_task_run_routes(router);
   register_run_state_routes(router);
   register_log_routes(router);
+  register_variable_routes(router);
+  register_artifact_routes(router);
+  register_saved_search_routes(router);
+  register_collections_routes(router);
 }
 
 }  // namespace prefectd

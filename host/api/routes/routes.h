@@ -7,6 +7,7 @@ class Router;
 
 void register_root_routes(Router &router);
 void register_admin_routes(Router &router);
+void register_admin_storage_routes(Router &router);
 void register_csrf_routes(Router &router);
 void register_flow_routes(Router &router);
 void register_flow_run_routes(Router &router);
@@ -15,6 +16,10 @@ void register_flow_run_graph_routes(Router &router);
 void register_task_run_routes(Router &router);
 void register_run_state_routes(Router &router);
 void register_log_routes(Router &router);
+void register_variable_routes(Router &router);
+void register_artifact_routes(Router &router);
+void register_saved_search_routes(Router &router);
+void register_collections_routes(Router &router);
 
 // Every area, in the order Prefect's app includes its routers.
 void register_all_routes(Router &router);
