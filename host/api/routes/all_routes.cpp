@@ -11,6 +11,8 @@ void register_all_routes(Router &router) {
   register_task_run_routes(router);
   register_run_state_routes(router);
   register_log_routes(router);
+  register_concurrency_limit_routes(router);
+  register_concurrency_limit_v2_routes(router);
 }
 
 }  // namespace prefectd

@@ -13,6 +13,8 @@ void register_flow_run_routes(Router &router);
 void register_task_run_routes(Router &router);
 void register_run_state_routes(Router &router);
 void register_log_routes(Router &router);
+void register_concurrency_limit_routes(Router &router);
+void register_concurrency_limit_v2_routes(Router &router);
 
 // Every area, in the order Prefect's app includes its routers.
 void register_all_routes(Router &router);
