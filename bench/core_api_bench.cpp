@@ -4,6 +4,9 @@
 //
 //   core_api_bench --url http://127.0.0.1:4200/api [--threads 8] [--seconds 10]
 //                  [--filter-runs 100000] [--pid <server pid for RSS>]
+//                  [--mode all|concurrency]
+// `--mode concurrency` runs only the global-limit workloads: v2 increment +
+// decrement pairs on a limit with a slot per client, with and without a lease.
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -29,6 +32,7 @@ struct Options {
   int filter_runs = 100000;
   int filter_samples = 200;
   long pid = 0;
+  std::string mode = "all";
 };
 
 class Client {
@@ -68,11 +72,21 @@ class Client {
 };
 
 // The first "id" member of a JSON answer (enough for create answers).
-std::string id_of(const std::string &json) {
-  const auto key = json.find("\"id\"");
-  if (key == std::string::npos) return {};
-  const auto start = json.find('"', json.find(':', key) + 1) + 1;
+// The string value of the first `key` member (no JSON parser needed for
+// the flat answers read here).
+std::string string_member(const std::string &json, const std::string &key) {
+  const auto found = json.find("\"" + key + "\"");
+  if (found == std::string::npos) return {};
+  const auto start = json.find('"', json.find(':', found) + 1) + 1;
   return json.substr(start, json.find('"', start) - start);
+}
+
+std::string id_of(const std::string &json) {
+  return string_member(json, "id");
+}
+
+std::string lease_id_of(const std::string &json) {
+  return string_member(json, "lease_id");
 }
 
 struct Outcome {
@@ -125,6 +139,38 @@ long rss_kib(long pid) {
   return -1;
 }
 
+// A slot per client, so every increment should succeed: the figure is the
+// cost of the atomic UPDATE and its HTTP round trips, not of waiting.
+int run_concurrency_workloads(const Options &options, Client &setup) {
+  const std::string name = "bench-" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  if (setup.post(options.url + "/v2/concurrency_limits/",
+                 R"({"name": ")" + name + R"(", "limit": )" + std::to_string(options.threads) + "}") != 201) {
+    std::fprintf(stderr, "cannot create a limit at %s: %s\n", options.url.c_str(), setup.body().c_str());
+    return 1;
+  }
+  const std::string slot = R"({"names": [")" + name + R"("], "slots": 1})";
+  report("v2 increment + decrement",
+         run_for(options,
+                 [&](Client &client) {
+                   if (client.post(options.url + "/v2/concurrency_limits/increment", slot) != 200) return -1L;
+                   return client.post(options.url + "/v2/concurrency_limits/decrement", slot) == 200 ? 1L : -1L;
+                 }),
+         "pairs");
+  const std::string leased = R"({"names": [")" + name + R"("], "slots": 1, "lease_duration": 60})";
+  report("v2 increment + decrement, lease",
+         run_for(options,
+                 [&](Client &client) {
+                   if (client.post(options.url + "/v2/concurrency_limits/increment-with-lease", leased) != 200)
+                     return -1L;
+                   const std::string release = R"({"lease_id": ")" + lease_id_of(client.body()) + R"("})";
+                   return client.post(options.url + "/v2/concurrency_limits/decrement-with-lease", release) == 204
+                              ? 1L
+                              : -1L;
+                 }),
+         "pairs");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -137,9 +183,11 @@ int main(int argc, char **argv) {
     if (flag == "--seconds") options.seconds = std::atof(value);
     if (flag == "--filter-runs") options.filter_runs = std::atoi(value);
     if (flag == "--pid") options.pid = std::atol(value);
+    if (flag == "--mode") options.mode = value;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
   Client setup;
+  if (options.mode == "concurrency") return run_concurrency_workloads(options, setup);
   if (setup.post(options.url + "/flows/", R"({"name": "bench-flow"})") / 100 != 2) {
     std::fprintf(stderr, "cannot create a flow at %s: %s\n", options.url.c_str(), setup.body().c_str());
     return 1;
@@ -147,18 +195,21 @@ int main(int argc, char **argv) {
   const std::string flow_id = id_of(setup.body());
   const std::string create_body = R"({"flow_id": ")" + flow_id + R"(", "state": {"type": "PENDING"}})";
 
-  report("flow-run create", run_for(options, [&](Client &client) {
-           return client.post(options.url + "/flow_runs/", create_body) == 201 ? 1L : -1L;
-         }),
-         "runs");
+  report(
+      "flow-run create",
+      run_for(options,
+              [&](Client &client) { return client.post(options.url + "/flow_runs/", create_body) == 201 ? 1L : -1L; }),
+      "runs");
 
   // Each pass: one run, then RUNNING and COMPLETED proposals.
-  report("flow-run set_state", run_for(options, [&](Client &client) {
-           if (client.post(options.url + "/flow_runs/", create_body) != 201) return -1L;
-           const std::string url = options.url + "/flow_runs/" + id_of(client.body()) + "/set_state";
-           if (client.post(url, state("RUNNING")) != 201) return -1L;
-           return client.post(url, state("COMPLETED")) == 201 ? 2L : -1L;
-         }),
+  report("flow-run set_state",
+         run_for(options,
+                 [&](Client &client) {
+                   if (client.post(options.url + "/flow_runs/", create_body) != 201) return -1L;
+                   const std::string url = options.url + "/flow_runs/" + id_of(client.body()) + "/set_state";
+                   if (client.post(url, state("RUNNING")) != 201) return -1L;
+                   return client.post(url, state("COMPLETED")) == 201 ? 2L : -1L;
+                 }),
          "transitions");
 
   // One running flow run hosts every task run.
@@ -166,14 +217,17 @@ int main(int argc, char **argv) {
   const std::string host_run = id_of(setup.body());
   setup.post(options.url + "/flow_runs/" + host_run + "/set_state", state("RUNNING"));
   std::atomic<long> task_number{0};
-  report("task-run create + 3 states", run_for(options, [&](Client &client) {
-           const std::string body = R"({"flow_run_id": ")" + host_run + R"(", "task_key": "bench", "dynamic_key": ")" +
-                                    std::to_string(task_number++) + R"(", "state": {"type": "PENDING"}})";
-           if (client.post(options.url + "/task_runs/", body) != 201) return -1L;
-           const std::string url = options.url + "/task_runs/" + id_of(client.body()) + "/set_state";
-           if (client.post(url, state("RUNNING")) != 201) return -1L;
-           return client.post(url, state("COMPLETED")) == 201 ? 1L : -1L;
-         }),
+  report("task-run create + 3 states",
+         run_for(options,
+                 [&](Client &client) {
+                   const std::string body = R"({"flow_run_id": ")" + host_run +
+                                            R"(", "task_key": "bench", "dynamic_key": ")" +
+                                            std::to_string(task_number++) + R"(", "state": {"type": "PENDING"}})";
+                   if (client.post(options.url + "/task_runs/", body) != 201) return -1L;
+                   const std::string url = options.url + "/task_runs/" + id_of(client.body()) + "/set_state";
+                   if (client.post(url, state("RUNNING")) != 201) return -1L;
+                   return client.post(url, state("COMPLETED")) == 201 ? 1L : -1L;
+                 }),
          "task runs");
 
   std::string batch = "[";
@@ -184,10 +238,10 @@ int main(int argc, char **argv) {
              "\"}";
   }
   batch += "]";
-  report("log ingest (batches of 200)", run_for(options, [&](Client &client) {
-           return client.post(options.url + "/logs/", batch) == 201 ? 200L : -1L;
-         }),
-         "lines");
+  report(
+      "log ingest (batches of 200)",
+      run_for(options, [&](Client &client) { return client.post(options.url + "/logs/", batch) == 201 ? 200L : -1L; }),
+      "lines");
 
   if (options.filter_runs > 0) {
     // Top up to the target number of runs, then time the filter alone.
@@ -219,7 +273,8 @@ int main(int argc, char **argv) {
                   setup.body().c_str());
     }
   }
-  if (options.pid > 0) std::printf("%-32s %10.1f MiB\n", "server RSS", static_cast<double>(rss_kib(options.pid)) / 1024);
+  if (options.pid > 0)
+    std::printf("%-32s %10.1f MiB\n", "server RSS", static_cast<double>(rss_kib(options.pid)) / 1024);
   curl_global_cleanup();
   return 0;
 }

@@ -1,4 +1,5 @@
-// What route handlers may reach: settings, the database, the clock of the process.
+// What route handlers may reach: settings, the database, the clock of the
+// process and its concurrency leases.
 #pragma once
 
 #include "core/timestamp.h"
@@ -7,11 +8,13 @@ namespace prefectd {
 
 class Settings;
 class DatabaseInterface;
+class ConcurrencyLeaseStorage;
 
 struct ServerContext {
   const Settings &settings;
   DatabaseInterface &database;
   Timestamp started_at;
+  ConcurrencyLeaseStorage &leases;  // the process's concurrency leases
 };
 
 }  // namespace prefectd

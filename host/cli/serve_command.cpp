@@ -4,7 +4,11 @@
 #include "api/routes/routes.h"
 #include "api/server_context.h"
 #include "commands.h"
+#include "concurrency/lease_storage.h"
+#include "concurrency/slot_wait_caps.h"
 #include "database/migrations.h"
+#include "services/lease_repossessor.h"
+#include "settings/settings.h"
 #include "startup.h"
 #include "version.h"
 
@@ -49,7 +53,8 @@ int run_serve() {
 
   Router router(settings.text("PREFECT_SERVER_API_BASE_PATH").value_or("/api"));
   register_all_routes(router);
-  ServerContext context{settings, database, Timestamp::now()};
+  ConcurrencyLeaseStorage leases;
+  ServerContext context{settings, database, Timestamp::now(), leases};
   RequestDispatcher dispatcher(router, context);
 
   HttpServerOptions options;
@@ -69,6 +74,10 @@ int run_serve() {
     throw StartupError(kExitUsage,
                        "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + error.what());
   }
+  LeaseRepossessor repossessor(database, leases, slot_wait_caps(settings),
+                               std::chrono::milliseconds(static_cast<int64_t>(
+                                   settings.number("PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS") * 1000)));
+  if (settings.boolean("PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED")) repossessor.start();
   // Always printed, whatever the log level: it is how a user finds the server.
   std::printf("prefectd %s serving the Prefect API at http://%s:%d%s (backend %s, database %s)\n", kPrefectdVersion,
               options.host.c_str(), server.port(), router.mount().c_str(), database.backend().name,
@@ -82,6 +91,7 @@ int run_serve() {
   spdlog::info("received signal {}; finishing in-flight requests (grace {} ms)", signal_number, grace.count());
   int unfinished = server.drain(grace);
   if (unfinished > 0) spdlog::warn("{} request(s) still running after the grace period", unfinished);
+  repossessor.stop();
   server.stop();
   spdlog::info("stopped");
   return 0;

@@ -1,7 +1,10 @@
 #include "run_orchestration.h"
 
 #include "api/error_responses.h"
-#include "core/python_json.h"
+#include "concurrency/lease_storage.h"
+#include "concurrency/slot_wait_caps.h"
+#include "concurrency_limits_v1.h"
+#include "concurrency_limits_v2.h"
 #include "database/database_interface.h"
 #include "flow_runs.h"
 #include "orchestration/orchestrate.h"
@@ -102,18 +105,17 @@ OrchestrationSettings orchestration_settings(const Settings &settings) {
       settings.number("PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS");
   resolved.initial_deployment_lease_duration_seconds =
       settings.number("PREFECT_SERVER_CONCURRENCY_INITIAL_DEPLOYMENT_LEASE_DURATION");
-  resolved.max_cache_key_length =
-      static_cast<size_t>(settings.integer("PREFECT_SERVER_TASKS_MAX_CACHE_KEY_LENGTH"));
+  resolved.max_cache_key_length = static_cast<size_t>(settings.integer("PREFECT_SERVER_TASKS_MAX_CACHE_KEY_LENGTH"));
   return resolved;
 }
 
 // Orchestration's view of the database, inside the caller's transaction.
-// Concurrency v2 limits, leases and deployment limits keep the base class's
-// "none configured" answers until their tables get an API (issue 5, T2).
+// Deployment limits keep the base class's "none configured" answer until
+// deployments get an API (issue 5, T2).
 class DatabaseEnvironment final : public OrchestrationEnvironment {
  public:
   explicit DatabaseEnvironment(OrchestrationScope scope)
-      : scope_(scope), settings_(orchestration_settings(scope.settings)) {}
+      : scope_(scope), settings_(orchestration_settings(scope.settings)), caps_(slot_wait_caps(scope.settings)) {}
 
   const OrchestrationSettings &settings() const { return settings_; }
 
@@ -158,12 +160,12 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
 
   std::optional<State> find_cached_state(const std::string &cache_key, Timestamp at) override {
     const QueryComponents &q = scope_.database.queries();
-    Statement find = scope_.session.prepare(
-        "SELECT " + state_columns("s", "a") +
-        " FROM task_run_state_cache c JOIN task_run_state s ON s.id = c.task_run_state_id"
-        " LEFT JOIN artifact a ON a.id = s.result_artifact_id WHERE c.cache_key = " +
-        q.placeholder(1) + " AND (c.cache_expiration IS NULL OR c.cache_expiration > " + q.placeholder(2) +
-        ") ORDER BY c.created DESC LIMIT 1");
+    Statement find =
+        scope_.session.prepare("SELECT " + state_columns("s", "a") +
+                               " FROM task_run_state_cache c JOIN task_run_state s ON s.id = c.task_run_state_id"
+                               " LEFT JOIN artifact a ON a.id = s.result_artifact_id WHERE c.cache_key = " +
+                               q.placeholder(1) + " AND (c.cache_expiration IS NULL OR c.cache_expiration > " +
+                               q.placeholder(2) + ") ORDER BY c.created DESC LIMIT 1");
     find.bind(1, cache_key).bind(2, at);
     if (!find.step()) return std::nullopt;
     return state_from_columns(find, 0);
@@ -173,9 +175,10 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
                           const Uuid &task_run_state_id) override {
     const QueryComponents &q = scope_.database.queries();
     scope_.session
-        .prepare("INSERT INTO task_run_state_cache (id, created, cache_key, cache_expiration, task_run_state_id, "
-                 "updated) VALUES (" +
-                 q.placeholder_list(1, 5) + ", " + q.placeholder(2) + ")")
+        .prepare(
+            "INSERT INTO task_run_state_cache (id, created, cache_key, cache_expiration, task_run_state_id, "
+            "updated) VALUES (" +
+            q.placeholder_list(1, 5) + ", " + q.placeholder(2) + ")")
         .bind(1, Uuid::v4())
         .bind(2, Timestamp::now())
         .bind(3, cache_key)
@@ -184,35 +187,65 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
         .execute();
   }
 
+  // ---- concurrency: v2 limits in concurrency_limit_v2, leases in the
+  // process's lease storage, legacy v1 rows in concurrency_limit.
+
+  std::vector<ConcurrencyLimitV2> read_concurrency_limits_v2(const std::vector<std::string> &names) override {
+    std::vector<ConcurrencyLimitV2> limits;
+    for (const auto &row : read_concurrency_limits_v2_named(scope_.database, scope_.session, names)) {
+      limits.push_back({row.id, row.name, row.active, row.limit, row.active_slots, row.avg_slot_occupancy_seconds});
+    }
+    return limits;
+  }
+
+  // Joins the orchestration transaction even when asked for its own: on
+  // SQLite a second write transaction would wait for this one's lock, and
+  // on PostgreSQL a second connection per orchestrating worker can drain
+  // the pool under load. The row lock is then held until the proposal
+  // commits (milliseconds), and a failed proposal takes its slot back.
+  bool increment_concurrency_slots(const std::vector<Uuid> &limit_ids, int64_t slots, bool) override {
+    return increment_concurrency_slots_v2(scope_.database, scope_.session, limit_ids, slots, caps_);
+  }
+
+  bool decrement_concurrency_slots(const std::vector<Uuid> &limit_ids, int64_t slots) override {
+    return decrement_concurrency_slots_v2(scope_.database, scope_.session, limit_ids, slots, std::nullopt, caps_);
+  }
+
+  Uuid create_lease(const std::vector<Uuid> &resource_ids, double ttl_seconds, int64_t slots,
+                    const std::optional<ConcurrencyLeaseHolder> &holder) override {
+    return scope_.leases.create(resource_ids, ttl_seconds, slots, holder).id;
+  }
+
+  std::optional<ConcurrencyLease> read_lease(const Uuid &lease_id) override {
+    auto lease = scope_.leases.read(lease_id);
+    if (!lease) return std::nullopt;
+    return ConcurrencyLease{lease->id, lease->resource_ids, lease->slots};
+  }
+
+  bool renew_lease(const Uuid &lease_id, double ttl_seconds) override {
+    return scope_.leases.renew(lease_id, ttl_seconds);
+  }
+
+  void revoke_lease(const Uuid &lease_id) override { scope_.leases.revoke(lease_id); }
+
+  std::vector<Uuid> lease_ids_held_by(const Uuid &limit_id, const Uuid &holder_id) override {
+    std::vector<Uuid> ids;
+    for (const auto &[lease_id, holder] : scope_.leases.holders_for_limit(limit_id)) {
+      if (holder.id == holder_id) ids.push_back(lease_id);
+    }
+    return ids;
+  }
+
   std::vector<TagConcurrencyLimitV1> read_tag_concurrency_limits_v1(const std::vector<std::string> &tags) override {
     std::vector<TagConcurrencyLimitV1> limits;
-    if (tags.empty()) return limits;
-    const QueryComponents &q = scope_.database.queries();
-    std::string sql = "SELECT tag, concurrency_limit, active_slots FROM concurrency_limit WHERE tag IN (" +
-                      q.placeholder_list(1, static_cast<int>(tags.size())) + ") ORDER BY tag" + q.for_update(false);
-    Statement read = scope_.session.prepare(sql);
-    for (size_t i = 0; i < tags.size(); ++i) read.bind(static_cast<int>(i + 1), tags[i]);
-    while (read.step()) {
-      limits.push_back({read.text(0).value_or(""), read.int64(1).value_or(0),
-                        string_list(read.json(2).value_or("[]"))});
+    for (auto &row : read_concurrency_limits_v1_for_tags(scope_.database, scope_.session, tags)) {
+      limits.push_back({row.tag, row.concurrency_limit, std::move(row.active_slots)});
     }
     return limits;
   }
 
   void write_tag_active_slots_v1(const std::string &tag, const std::vector<std::string> &active_slots) override {
-    rapidjson::Document slots;
-    slots.SetArray();
-    for (const std::string &slot : active_slots) {
-      slots.PushBack(rapidjson::Value(slot.c_str(), slots.GetAllocator()), slots.GetAllocator());
-    }
-    const QueryComponents &q = scope_.database.queries();
-    scope_.session
-        .prepare("UPDATE concurrency_limit SET active_slots = " + q.placeholder(1) + ", updated = " +
-                 q.placeholder(2) + " WHERE tag = " + q.placeholder(3))
-        .bind_json(1, to_python_json(slots))
-        .bind(2, Timestamp::now())
-        .bind(3, tag)
-        .execute();
+    write_concurrency_limit_v1_slots(scope_.database, scope_.session, tag, active_slots);
   }
 
  private:
@@ -229,6 +262,7 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
 
   OrchestrationScope scope_;
   OrchestrationSettings settings_;
+  SlotWaitCaps caps_;
 };
 
 // Orchestration errors that are answers, not failures.

@@ -4,14 +4,15 @@
 #pragma once
 
 #include "schemas/flow_run.h"
-#include "schemas/task_run.h"
 #include "schemas/state.h"
+#include "schemas/task_run.h"
 
 #include <optional>
 #include <string>
 
 namespace prefectd {
 
+class ConcurrencyLeaseStorage;
 class DatabaseInterface;
 class Session;
 class Settings;
@@ -34,6 +35,7 @@ struct OrchestrationScope {
   DatabaseInterface &database;
   Session &session;
   const Settings &settings;
+  ConcurrencyLeaseStorage &leases;
 };
 
 // Throws HttpError 404 (`exception_message`) when there is no such run.

@@ -37,6 +37,11 @@ const HonouredSetting kHonouredPrefectSettings[] = {
     {"PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_TLS_CERT_FILE", "client certificate for PostgreSQL TLS"},
     {"PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_TLS_KEY_FILE", "client key for PostgreSQL TLS"},
     {"PREFECT_SERVER_DATABASE_SQLALCHEMY_CONNECT_ARGS_TLS_CHECK_HOSTNAME", "verify the PostgreSQL server's host name"},
+    {"PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS",
+     "wait before a task retries a full tag limit; caps Retry-After on tag: limits"},
+    {"PREFECT_SERVER_CONCURRENCY_MAXIMUM_CONCURRENCY_SLOT_WAIT_SECONDS", "cap of Retry-After on other global limits"},
+    {"PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED", "run the service that frees the slots of expired leases"},
+    {"PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS", "how often expired concurrency leases are reclaimed"},
     {"PREFECT_TESTING_UNIT_TEST_MODE", "shorter SQLite busy timeout for test suites"},
 };
 const size_t kHonouredPrefectSettingCount = std::size(kHonouredPrefectSettings);

@@ -18,6 +18,8 @@ void register_all_routes(Router &router) {
   register_artifact_routes(router);
   register_saved_search_routes(router);
   register_collections_routes(router);
+  register_concurrency_limit_routes(router);
+  register_concurrency_limit_v2_routes(router);
 }
 
 }  // namespace prefectd

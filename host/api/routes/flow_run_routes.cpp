@@ -91,8 +91,8 @@ HttpResponse create(const RouteCall &call) {
   if (created.inserted) {
     const rapidjson::Value *state = non_null_member(body, "state");
     State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
-    apply_initial_flow_run_state({database, session, call.server.settings}, created.id, std::move(initial),
-                                 call.request.header("x-prefect-api-version"));
+    apply_initial_flow_run_state({database, session, call.server.settings, call.server.leases}, created.id,
+                                 std::move(initial), call.request.header("x-prefect-api-version"));
   }
   std::optional<FlowRun> stored = read_flow_run(database, session, created.id);
   if (!stored) throw std::runtime_error("flow run " + created.id.to_string() + " vanished after its insert");
@@ -182,8 +182,8 @@ HttpResponse set_state(const RouteCall &call) {
   DatabaseInterface &database = call.server.database;
   Session session = database.session();
   Transaction transaction(session, PD_TRANSACTION_WRITE);
-  TransitionOutcome outcome =
-      set_flow_run_state({database, session, call.server.settings}, path_id(call), std::move(proposal));
+  TransitionOutcome outcome = set_flow_run_state({database, session, call.server.settings, call.server.leases},
+                                                 path_id(call), std::move(proposal));
   transaction.commit();
   return {outcome.state_written ? 201 : 200, std::move(outcome.result_json)};
 }
@@ -206,7 +206,8 @@ HttpResponse resume(const RouteCall &call) {
   }
   ProposedTransition proposal{std::move(*proposed), /*force=*/false, call.request.header("x-prefect-api-version"),
                               client_version(call.request)};
-  TransitionOutcome outcome = set_flow_run_state({database, session, call.server.settings}, id, std::move(proposal));
+  TransitionOutcome outcome =
+      set_flow_run_state({database, session, call.server.settings, call.server.leases}, id, std::move(proposal));
   transaction.commit();
   return {outcome.state_written ? 201 : 200, std::move(outcome.result_json)};
 }
@@ -347,7 +348,7 @@ HttpResponse bulk_set_state(const RouteCall &call) {
                                   call.request.header("x-prefect-api-version"), client_version(call.request)};
       Transaction transaction(session, PD_TRANSACTION_WRITE);
       TransitionOutcome outcome =
-          set_flow_run_state({database, session, call.server.settings}, id, std::move(proposal));
+          set_flow_run_state({database, session, call.server.settings, call.server.leases}, id, std::move(proposal));
       transaction.commit();
       rapidjson::Document result;
       result.Parse(outcome.result_json.c_str(), outcome.result_json.size());

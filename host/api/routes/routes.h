@@ -20,6 +20,8 @@ void register_variable_routes(Router &router);
 void register_artifact_routes(Router &router);
 void register_saved_search_routes(Router &router);
 void register_collections_routes(Router &router);
+void register_concurrency_limit_routes(Router &router);
+void register_concurrency_limit_v2_routes(Router &router);
 
 // Every area, in the order Prefect's app includes its routers.
 void register_all_routes(Router &router);

@@ -62,7 +62,8 @@ HttpResponse create(const RouteCall &call) {
   if (created.inserted) {
     const rapidjson::Value *state = non_null_member(body, "state");
     State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
-    apply_initial_task_run_state({database, session, call.server.settings}, created.id, std::move(initial));
+    apply_initial_task_run_state({database, session, call.server.settings, call.server.leases}, created.id,
+                                 std::move(initial));
   }
   std::optional<TaskRun> stored = read_task_run(database, session, created.id);
   if (!stored) throw std::runtime_error("task run " + created.id.to_string() + " vanished after its insert");
@@ -105,8 +106,8 @@ HttpResponse set_state(const RouteCall &call) {
   DatabaseInterface &database = call.server.database;
   Session session = database.session();
   Transaction transaction(session, PD_TRANSACTION_WRITE);
-  TransitionOutcome outcome =
-      set_task_run_state({database, session, call.server.settings}, path_id(call), std::move(proposal));
+  TransitionOutcome outcome = set_task_run_state({database, session, call.server.settings, call.server.leases},
+                                                 path_id(call), std::move(proposal));
   transaction.commit();
   return {outcome.state_written ? 201 : 200, std::move(outcome.result_json)};
 }

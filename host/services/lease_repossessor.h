@@ -1,0 +1,50 @@
+// The repossessor (services.md §1.7): every
+// PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS it gives back the slots
+// of expired concurrency leases (an abandoned task or flow run stops
+// renewing) and revokes them. One background thread, started by serve and
+// joined on stop.
+#pragma once
+
+#include "concurrency/lease_storage.h"
+#include "models/concurrency_limits_v2.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <thread>
+
+namespace prefectd {
+
+class DatabaseInterface;
+
+class LeaseRepossessor {
+ public:
+  LeaseRepossessor(DatabaseInterface &database, ConcurrencyLeaseStorage &leases, SlotWaitCaps caps,
+                   std::chrono::milliseconds interval);
+  LeaseRepossessor(const LeaseRepossessor &) = delete;
+  LeaseRepossessor &operator=(const LeaseRepossessor &) = delete;
+  ~LeaseRepossessor();
+
+  void start();
+  // Wakes the thread and joins it; a pass under way finishes first.
+  void stop();
+
+  // One pass over up to 100 expired leases (Prefect's batch); returns how
+  // many were released. A lease whose release fails stays for the next pass.
+  size_t repossess_expired(Timestamp now = Timestamp::now());
+
+ private:
+  void run();
+
+  DatabaseInterface &database_;
+  ConcurrencyLeaseStorage &leases_;
+  SlotWaitCaps caps_;
+  std::chrono::milliseconds interval_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace prefectd
