@@ -13,6 +13,10 @@ void register_all_routes(Router &router) {
   register_task_run_routes(router);
   register_run_state_routes(router);
   register_log_routes(router);
+  register_block_type_routes(router);
+  register_block_document_routes(router);
+  register_block_schema_routes(router);
+  register_block_capability_routes(router);
 }
 
 }  // namespace prefectd

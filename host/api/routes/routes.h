@@ -15,6 +15,10 @@ void register_flow_run_graph_routes(Router &router);
 void register_task_run_routes(Router &router);
 void register_run_state_routes(Router &router);
 void register_log_routes(Router &router);
+void register_block_type_routes(Router &router);
+void register_block_document_routes(Router &router);
+void register_block_schema_routes(Router &router);
+void register_block_capability_routes(Router &router);
 
 // Every area, in the order Prefect's app includes its routers.
 void register_all_routes(Router &router);
