@@ -25,13 +25,17 @@ const std::string kDocumentColumns =
     "block_document.id, block_document.created, block_document.updated, block_document.name, block_document.data, "
     "block_document.block_schema_id, block_document.block_type_id, block_document.block_type_name, "
     "block_document.is_anonymous, " +
-    block_type_columns("bt");
+    block_type_columns("bt") +
+    // Most documents nest nothing: this spares them the reference query.
+    ", EXISTS (SELECT 1 FROM block_document_reference nested WHERE nested.parent_block_document_id = "
+    "block_document.id)";
 const std::string kDocumentJoin = " JOIN block_type bt ON bt.id = block_document.block_type_id";
 
 // A block_document row before decryption and reference expansion.
 struct DocumentRow {
   BlockDocument document;
   std::string stored_data;
+  bool has_references = true;
 };
 
 DocumentRow document_row(const Statement &row) {
@@ -47,6 +51,7 @@ DocumentRow document_row(const Statement &row) {
   document.block_type_name = row.text(7);
   document.is_anonymous = row.boolean(8).value_or(false);
   document.block_type = block_type_row(row, 9);
+  result.has_references = row.boolean(19).value_or(true);
   return result;
 }
 
@@ -79,6 +84,14 @@ class DocumentReader {
         if (auto secret_fields = fields.FindMember("secret_fields"); secret_fields != fields.MemberEnd())
           obfuscate_secret_fields(document.data, secret_fields->value, allocator);
     }
+    if (row.has_references) expand_references(document, depth);
+    if (depth == 0) document.block_schema = schema;
+    return document;
+  }
+
+ private:
+  void expand_references(BlockDocument &document, int depth) {
+    Allocator &allocator = document.data.GetAllocator();
     for (auto &[name, child_row] : references_of(document.id)) {
       BlockDocument child = complete(std::move(child_row), depth + 1);
       rapidjson::Value child_data(child.data, allocator);
@@ -104,11 +117,8 @@ class DocumentReader {
         document.references.AddMember(rapidjson::Value(name.c_str(), references_allocator), entry,
                                       references_allocator);
     }
-    if (depth == 0) document.block_schema = schema;
-    return document;
   }
 
- private:
   void decrypt_into(const std::string &stored, rapidjson::Document &data) {
     rapidjson::Document token;
     token.Parse(stored.c_str());
@@ -157,6 +167,7 @@ class DocumentReader {
       document.block_type_name = rows.text(8);
       document.is_anonymous = rows.boolean(9).value_or(false);
       document.block_type = block_type_row(rows, 10);
+      row.has_references = rows.boolean(20).value_or(true);
       references.emplace_back(*rows.text(0), std::move(row));
     }
     return references;

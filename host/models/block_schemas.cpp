@@ -21,7 +21,9 @@ constexpr int kMaxNesting = 50;
 const std::string kSchemaColumns =
     "block_schema.id, block_schema.created, block_schema.updated, block_schema.checksum, block_schema.fields, "
     "block_schema.block_type_id, block_schema.capabilities, block_schema.version, " +
-    block_type_columns("bt");
+    block_type_columns("bt") +
+    // Most schemas nest nothing: this spares them the recursive reference query.
+    ", EXISTS (SELECT 1 FROM block_schema_reference nested WHERE nested.parent_block_schema_id = block_schema.id)";
 const std::string kSchemaJoin = " JOIN block_type bt ON bt.id = block_schema.block_type_id";
 
 struct SchemaNode {
@@ -159,12 +161,17 @@ rapidjson::Value rebuilt_fields(const Uuid &id, const std::string &stored_json, 
 }
 
 // The schema in the current row of a statement selecting kSchemaColumns,
-// its fields rebuilt.
-BlockSchema schema_row(const Statement &row) {
+// and whether it references others (its fields need rebuilding).
+struct SchemaRow {
+  BlockSchema schema;
+  bool has_references;
+};
+
+SchemaRow schema_row(const Statement &row) {
   BlockSchema schema{*row.uuid(0),           *row.timestamp(1),          *row.timestamp(2),
                      *row.text(3),           row.json(4).value_or("{}"), *row.uuid(5),
                      block_type_row(row, 8), row.json(6).value_or("[]"), *row.text(7)};
-  return schema;
+  return {std::move(schema), row.boolean(18).value_or(true)};
 }
 
 void rebuild(DatabaseInterface &database, Session &session, BlockSchema &schema) {
@@ -175,10 +182,25 @@ void rebuild(DatabaseInterface &database, Session &session, BlockSchema &schema)
 }
 
 std::vector<BlockSchema> rows_to_schemas(DatabaseInterface &database, Session &session, Statement &rows) {
-  std::vector<BlockSchema> schemas;
-  while (rows.step()) schemas.push_back(schema_row(rows));
+  std::vector<SchemaRow> found;
+  while (rows.step()) found.push_back(schema_row(rows));
   // Rebuilt after the rows are read: one statement at a time on the session.
-  for (BlockSchema &schema : schemas) rebuild(database, session, schema);
+  std::vector<BlockSchema> schemas;
+  for (SchemaRow &row : found) {
+    if (row.has_references) {
+      rebuild(database, session, row.schema);
+    } else {
+      rapidjson::Document fields;
+      fields.Parse(row.schema.fields_json.c_str());
+      if (!fields.HasParseError() && fields.IsObject()) {
+        // What rebuilding gives a schema without references.
+        rapidjson::Value empty(rapidjson::kObjectType);
+        assign(fields, "block_schema_references", empty, fields.GetAllocator());
+        row.schema.fields_json = to_python_json(fields);
+      }
+    }
+    schemas.push_back(std::move(row.schema));
+  }
   return schemas;
 }
 
