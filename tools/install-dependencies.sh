@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libpistache-dev libpq-dev libsqlite3-dev rapidjson-dev
-          libspdlog-dev libfmt-dev libgtest-dev libcurl4-openssl-dev zlib1g-dev curl python3 dpkg-dev)
+          libspdlog-dev libfmt-dev libgtest-dev libcurl4-openssl-dev zlib1g-dev libssl-dev curl python3 dpkg-dev)
 if [[ "${1:-}" == "--with-postgres-server" ]]; then
   packages+=(postgresql-15 postgresql-client-15)
 fi

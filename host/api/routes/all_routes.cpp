@@ -20,6 +20,10 @@ void register_all_routes(Router &router) {
   register_collections_routes(router);
   register_concurrency_limit_routes(router);
   register_concurrency_limit_v2_routes(router);
+  register_block_type_routes(router);
+  register_block_document_routes(router);
+  register_block_schema_routes(router);
+  register_block_capability_routes(router);
 }
 
 }  // namespace prefectd

@@ -22,6 +22,10 @@ void register_saved_search_routes(Router &router);
 void register_collections_routes(Router &router);
 void register_concurrency_limit_routes(Router &router);
 void register_concurrency_limit_v2_routes(Router &router);
+void register_block_type_routes(Router &router);
+void register_block_document_routes(Router &router);
+void register_block_schema_routes(Router &router);
+void register_block_capability_routes(Router &router);
 
 // Every area, in the order Prefect's app includes its routers.
 void register_all_routes(Router &router);
