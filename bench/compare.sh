@@ -8,8 +8,8 @@
 # PostgreSQL runs when PREFECTD_BENCH_POSTGRES_URL names an empty database
 # (it is reset first); Python Prefect runs when PREFECT_REF_ENV points at the
 # env.sh that ../shared/tools/setup-reference-prefect.sh writes. Python's
-# filter workload uses a tenth of FILTER_RUNS: filling 100,000 runs through
-# its API takes most of an hour.
+# filter workload uses a fiftieth of FILTER_RUNS: filling 100,000 runs
+# through its API at its create rate would take most of an hour.
 set -euo pipefail
 build=$(realpath "$1")
 seconds=${2:-5}
@@ -59,7 +59,7 @@ if [[ -n ${PREFECT_REF_ENV:-} ]]; then
   wait_for "http://127.0.0.1:4393/api"
   server_pid=$(pgrep -f "uvicorn.*4393" | head -1 || pgrep -f "prefect server start --host 127.0.0.1 --port 4393" | head -1)
   "$build/bench/core_api_bench" --url "http://127.0.0.1:4393/api" --threads 8 --seconds "$seconds" \
-    --filter-runs $((filter_runs / 10)) --pid "$server_pid" | tee "$work/python.txt"
+    --filter-runs $((filter_runs / 50)) --pid "$server_pid" | tee "$work/python.txt"
 fi
 
 python3 - "$work" <<'PY'
