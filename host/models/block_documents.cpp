@@ -1,6 +1,7 @@
 #include "block_documents.h"
 
 #include "block_encryption.h"
+#include "block_schema_cache.h"
 #include "block_schemas.h"
 #include "block_types.h"
 #include "core/python_json.h"
@@ -76,7 +77,7 @@ class DocumentReader {
     Allocator &allocator = document.data.GetAllocator();
     document.data.SetObject();
     decrypt_into(row.stored_data, document.data);
-    const BlockSchema &schema = block_schema(document.block_schema_id);
+    const BlockSchema &schema = block_schema(document.block_schema_id, document.block_type.updated);
     if (!include_secrets_) {
       rapidjson::Document fields;
       fields.Parse(schema.fields_json.c_str());
@@ -135,14 +136,25 @@ class DocumentReader {
     if (data.HasParseError() || !data.IsObject()) throw std::runtime_error("decrypted block data is not an object");
   }
 
-  const BlockSchema &block_schema(const Uuid &id) {
+  const BlockSchema &block_schema(const Uuid &id, Timestamp block_type_updated) {
     auto found = schemas_.find(id);
     if (found == schemas_.end()) {
-      auto schema = read_block_schema(database_, session_, id);
-      if (!schema) throw std::runtime_error("block document refers to a missing block schema");
+      auto schema = known_schemas().find(id, block_type_updated);
+      if (!schema) {
+        schema = read_block_schema(database_, session_, id);
+        if (!schema) throw std::runtime_error("block document refers to a missing block schema");
+        known_schemas().remember(*schema);
+      }
       found = schemas_.emplace(id, std::move(*schema)).first;
     }
     return found->second;
+  }
+
+  // Shared by every reader in the process: schema ids are UUIDs, so entries
+  // of different databases cannot meet.
+  static BlockSchemaCache &known_schemas() {
+    static BlockSchemaCache cache;
+    return cache;
   }
 
   std::vector<std::pair<std::string, DocumentRow>> references_of(const Uuid &parent) {

@@ -271,6 +271,18 @@ TEST_P(Blocks, DocumentRoundTripWithSecretsAndReferences) {
   EXPECT_EQ(orphan.json["data"]["api_key"], "k-123");
 }
 
+TEST_P(Blocks, DocumentsShowTheirBlockTypeAsPatched) {
+  Fixture f = nested_fixture();
+  // The first read remembers the schema; the patch must still show.
+  EXPECT_EQ(read_document(f.creds_document, false).status, 200);
+  JsonAnswer patched = call("PATCH", "/block_types/" + f.creds_type, "/block_types/{id}",
+                            R"({"description": "Credentials of the warehouse"})");
+  EXPECT_EQ(patched.status, 204) << patched.body;
+  JsonAnswer read = read_document(f.creds_document, false);
+  EXPECT_STREQ(read.json["block_type"]["description"].GetString(), "Credentials of the warehouse");
+  EXPECT_STREQ(read.json["block_schema"]["block_type"]["description"].GetString(), "Credentials of the warehouse");
+}
+
 TEST_P(Blocks, ReplacingDataWithoutMergeDropsUnsentFields) {
   Fixture f = nested_fixture();
   EXPECT_EQ(call("PATCH", "/block_documents/" + f.creds_document, "/block_documents/{id}",

@@ -379,9 +379,8 @@ TEST_P(ConcurrencyLimits, V1DeleteByIdAndTag) {
 
 // ---------------------------------------------------------------- contention
 
-// 32 clients take and give back slots of a limit of 5 for ~5 s (the issue
-// asks 10 s; 5 keeps the suite short on 2 cores and already makes thousands
-// of attempts). Half use plain increments, half leases. A client counts its
+// 32 clients take and give back slots of a limit of 5 for 10 s, as the
+// issue asks. Half use plain increments, half leases. A client counts its
 // slot as held from the server's 200 until just before it asks to give it
 // back, so the count can only understate what the server has granted: if
 // it ever exceeds 5, the server granted more than 5.
@@ -393,7 +392,7 @@ TEST_P(ConcurrencyLimits, ThirtyTwoClientsNeverHoldMoreThanFiveSlots) {
   std::atomic<int> granted{0};
   std::atomic<int> refused{0};
   std::atomic<int> unexpected{0};
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::vector<std::thread> clients;
   for (int client_index = 0; client_index < 32; ++client_index) {
     clients.emplace_back([&, with_lease = client_index % 2 == 1] {
