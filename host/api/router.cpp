@@ -123,4 +123,8 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
   return match;
 }
 
+Uuid path_id(const RouteCall &call) {
+  return *Uuid::parse(call.path.at("id"));
+}
+
 }  // namespace prefectd

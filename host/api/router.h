@@ -3,6 +3,7 @@
 // Starlette's trailing-slash redirect (307).
 #pragma once
 
+#include "core/uuid.h"
 #include "http_types.h"
 
 #include <rapidjson/document.h>
@@ -32,6 +33,9 @@ struct RouteCall {
   const rapidjson::Value &query;  // an object: declared query parameters by name
   ServerContext &server;
 };
+
+// The route's `{id:uuid}` segment; the router matched it only as a UUID.
+Uuid path_id(const RouteCall &call);
 
 using RouteHandler = std::function<HttpResponse(const RouteCall &)>;
 

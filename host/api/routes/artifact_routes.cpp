@@ -18,10 +18,6 @@ namespace {
 
 constexpr const char *kArtifactNotFound = "Artifact not found.";
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 std::string artifact_response(const Artifact &artifact) {
   rapidjson::Document document;
   write_artifact(artifact, document, document.GetAllocator());

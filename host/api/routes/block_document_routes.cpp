@@ -17,10 +17,6 @@ namespace {
 
 constexpr const char *kBlockDocumentNotFound = "Block document not found";
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 BlockDocumentFilters filters_from_body(const rapidjson::Value &body) {
   return {non_null_member(body, "block_documents"), non_null_member(body, "block_types"),
           non_null_member(body, "block_schemas")};

@@ -18,10 +18,6 @@ namespace {
 
 constexpr const char *kBlockSchemaNotFound = "Block schema not found";
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 HttpResponse create(const RouteCall &call) {
   const rapidjson::Value &body = call.body;
   const Uuid block_type_id = *optional_uuid(body, "block_type_id");

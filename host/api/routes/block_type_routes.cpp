@@ -23,10 +23,6 @@ namespace {
 constexpr const char *kBlockTypeNotFound = "Block type not found";
 constexpr const char *kUpdatableMembers[] = {"logo_url", "documentation_url", "description", "code_example"};
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 bool include_secrets(const RouteCall &call) {
   return optional_bool(call.query, "include_secrets").value_or(false);
 }

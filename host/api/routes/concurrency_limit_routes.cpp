@@ -29,10 +29,6 @@ std::string v2_name(const std::string &tag) {
   return "tag:" + tag;
 }
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 std::vector<std::string> string_array(const rapidjson::Value &array) {
   std::vector<std::string> strings;
   for (const auto &item : array.GetArray()) strings.emplace_back(item.GetString(), item.GetStringLength());

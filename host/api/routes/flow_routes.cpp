@@ -26,10 +26,6 @@ std::string flow_list_json(const std::vector<Flow> &flows, rapidjson::Document &
   return to_json(document);
 }
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 // A validated list or dict member as Prefect stores it, or nullopt when
 // absent or null.
 std::optional<std::string> stored_json(const rapidjson::Value &body, const char *key) {

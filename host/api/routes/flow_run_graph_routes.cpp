@@ -12,10 +12,6 @@
 namespace prefectd {
 namespace {
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 // Prefect's ObjectNotFoundError answers: exception_message, worded per query.
 HttpResponse dependencies(const RouteCall &call) {
   const Uuid id = path_id(call);

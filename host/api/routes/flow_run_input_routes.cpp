@@ -16,10 +16,6 @@ namespace {
 
 constexpr const char *kInputNotFound = "Flow run input not found";
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 // Prefect's FlowRunInput.key validator (lowercase letters, digits, dashes).
 // Prefect runs it inside the handler, where its ValueError becomes a 500;
 // prefectd answers the 422 the client's mistake deserves, shaped as

@@ -37,10 +37,6 @@ constexpr int64_t kBulkOperationLimit = 50;
 // Prefect's FLOW_RUN_LOGS_DOWNLOAD_PAGE_LIMIT.
 constexpr int64_t kLogDownloadPage = 1000;
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 // The client's empirical_policy with every default, as Prefect stores it.
 std::string stored_policy(const rapidjson::Value &body) {
   return flow_run_policy_to_json(flow_run_policy_from_json(optional_json(body, "empirical_policy").value_or("{}")));

@@ -14,7 +14,7 @@ namespace {
 HttpResponse read_one(const RouteCall &call, RunKind kind) {
   DatabaseInterface &database = call.server.database;
   Session session = database.session();
-  auto state = read_run_state(database, session, kind, *Uuid::parse(call.path.at("id")));
+  auto state = read_run_state(database, session, kind, path_id(call));
   // The reference answers task-run states with the flow-run message too.
   if (!state) throw_detail(404, "Flow run state not found");
   return {200, to_json(*state)};

@@ -14,10 +14,6 @@ namespace {
 
 constexpr const char *kSavedSearchNotFound = "Saved search not found";
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 std::string saved_search_response(const SavedSearch &search) {
   rapidjson::Document document;
   write_saved_search(search, document, document.GetAllocator());

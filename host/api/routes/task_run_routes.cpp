@@ -20,10 +20,6 @@
 namespace prefectd {
 namespace {
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 HttpResponse create(const RouteCall &call) {
   const rapidjson::Value &body = call.body;
   const Timestamp now = Timestamp::now();

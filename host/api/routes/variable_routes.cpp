@@ -16,10 +16,6 @@ namespace {
 
 constexpr const char *kVariableNotFound = "Variable not found.";
 
-Uuid path_id(const RouteCall &call) {
-  return *Uuid::parse(call.path.at("id"));
-}
-
 const std::string &path_name(const RouteCall &call) {
   return call.path.at("name");
 }
