@@ -1,5 +1,6 @@
 #include "concurrency_limits_v1.h"
 
+#include "core/json_string_list.h"
 #include "core/python_json.h"
 #include "database/database_interface.h"
 
@@ -11,24 +12,13 @@ namespace {
 constexpr const char *kColumns =
     "SELECT id, created, updated, tag, concurrency_limit, active_slots FROM concurrency_limit ";
 
-std::vector<std::string> string_list(const std::string &json) {
-  rapidjson::Document list;
-  list.Parse(json.c_str(), json.size());
-  std::vector<std::string> strings;
-  if (!list.IsArray()) return strings;
-  for (const auto &item : list.GetArray()) {
-    if (item.IsString()) strings.emplace_back(item.GetString(), item.GetStringLength());
-  }
-  return strings;
-}
-
 ConcurrencyLimitV1Row limit_row(const Statement &row) {
   return {*row.uuid(0),
           *row.timestamp(1),
           *row.timestamp(2),
           row.text(3).value_or(""),
           row.int64(4).value_or(0),
-          string_list(row.json(5).value_or("[]"))};
+          json_string_list(row.json(5).value_or("[]"))};
 }
 
 std::vector<ConcurrencyLimitV1Row> all_rows(Statement &read) {

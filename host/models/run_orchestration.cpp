@@ -5,6 +5,7 @@
 #include "concurrency/slot_wait_caps.h"
 #include "concurrency_limits_v1.h"
 #include "concurrency_limits_v2.h"
+#include "core/json_string_list.h"
 #include "database/database_interface.h"
 #include "flow_runs.h"
 #include "orchestration/orchestrate.h"
@@ -38,24 +39,13 @@ OrchestrationRun orchestration_view(const FlowRun &run) {
   return view;
 }
 
-std::vector<std::string> string_list(const std::string &json) {
-  rapidjson::Document list;
-  list.Parse(json.c_str(), json.size());
-  std::vector<std::string> strings;
-  if (!list.IsArray()) return strings;
-  for (const auto &item : list.GetArray()) {
-    if (item.IsString()) strings.emplace_back(item.GetString(), item.GetStringLength());
-  }
-  return strings;
-}
-
 OrchestrationRun orchestration_view(const TaskRun &run) {
   OrchestrationRun view;
   view.kind = RunKind::Task;
   view.id = run.id;
   view.flow_run_id = run.flow_run_id;
   view.task_key = run.task_key;
-  view.tags = string_list(run.tags_json);
+  view.tags = json_string_list(run.tags_json);
   view.flow_run_run_count = run.flow_run_run_count;
   view.task_policy = task_run_policy_from_json(run.empirical_policy_json);
   view.run_count = run.run_count;
