@@ -27,6 +27,12 @@ int64_t page_from_body(const rapidjson::Value &body) {
   return std::max<int64_t>(1, filter_json::integer(&body, "page").value_or(1));
 }
 
+int64_t bulk_limit_from_body(const rapidjson::Value &body) {
+  constexpr int64_t kBulkOperationLimit = 50;
+  return std::clamp<int64_t>(filter_json::integer(&body, "limit").value_or(kBulkOperationLimit), 1,
+                             kBulkOperationLimit);
+}
+
 int64_t page_count(int64_t count, int64_t limit) {
   return limit > 0 ? (count + limit - 1) / limit : 0;
 }

@@ -16,6 +16,10 @@ int64_t limit_from_body(const rapidjson::Value &body, const Settings &settings);
 int64_t offset_from_body(const rapidjson::Value &body);
 // `page`, default 1 (the contract rejects values below 1).
 int64_t page_from_body(const rapidjson::Value &body);
+// `limit` of a bulk body (Prefect's BULK_OPERATION_LIMIT: 1..50, default
+// 50). The contract already bounds it; the clamp keeps a body that slipped
+// past harmless.
+int64_t bulk_limit_from_body(const rapidjson::Value &body);
 // How many pages of `limit` rows hold `count` rows (0 when limit is 0).
 int64_t page_count(int64_t count, int64_t limit);
 

@@ -11,14 +11,10 @@
 #include "models/flows.h"
 #include "routes.h"
 
-#include <algorithm>
-
 namespace prefectd {
 namespace {
 
 constexpr const char *kFlowNotFound = "Flow not found";
-// Prefect's BULK_OPERATION_LIMIT: bulk deletes take 1..50 flows, 50 by default.
-constexpr int64_t kBulkOperationLimit = 50;
 
 std::string flow_list_json(const std::vector<Flow> &flows, rapidjson::Document &document) {
   document.SetArray();
@@ -131,9 +127,7 @@ HttpResponse paginate(const RouteCall &call) {
 // orders by default), their deployments with them.
 HttpResponse bulk_delete(const RouteCall &call) {
   const rapidjson::Value &body = call.body;
-  // The contract bounds limit to 1..50; the clamp only keeps a bad body harmless.
-  const int64_t limit =
-      std::clamp<int64_t>(filter_json::integer(&body, "limit").value_or(kBulkOperationLimit), 1, kBulkOperationLimit);
+  const int64_t limit = bulk_limit_from_body(body);
   FilterSet filters;
   filters.flows = FilterSet::from_body(body).flows;
   DatabaseInterface &database = call.server.database;

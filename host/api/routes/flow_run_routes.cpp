@@ -32,8 +32,6 @@ namespace prefectd {
 namespace {
 
 constexpr const char *kFlowRunNotFound = "Flow run not found";
-// Prefect's BULK_OPERATION_LIMIT: bulk routes take 1..50 runs, 50 by default.
-constexpr int64_t kBulkOperationLimit = 50;
 // Prefect's FLOW_RUN_LOGS_DOWNLOAD_PAGE_LIMIT.
 constexpr int64_t kLogDownloadPage = 1000;
 
@@ -272,20 +270,14 @@ HttpResponse lateness(const RouteCall &call) {
   return {200, to_json(number)};
 }
 
-// `limit` of a bulk body; the contract bounds it to 1..50, the clamp only
-// keeps a body that slipped past harmless.
-int64_t bulk_limit(const rapidjson::Value &body) {
-  return std::clamp<int64_t>(filter_json::integer(&body, "limit").value_or(kBulkOperationLimit), 1,
-                             kBulkOperationLimit);
-}
-
 // The ids of up to `limit` runs matching only the body's `flow_runs`, in
 // the default order (ID_DESC), as Prefect's bulk routes choose them.
 std::vector<Uuid> bulk_selection(DatabaseInterface &database, Session &session, const rapidjson::Value &body) {
   FilterSet filters;
   filters.flow_runs = FilterSet::from_body(body).flow_runs;
   FilteredQuery query = filtered_flow_runs(database.queries(), filters);
-  Statement rows = query.select(session, "flow_run.id", flow_run_sort("", query.alias()), Page{bulk_limit(body), 0});
+  Statement rows =
+      query.select(session, "flow_run.id", flow_run_sort("", query.alias()), Page{bulk_limit_from_body(body), 0});
   std::vector<Uuid> ids;
   while (rows.step()) ids.push_back(*rows.uuid(0));
   return ids;
