@@ -4,6 +4,7 @@
 #include "filters/column_conditions.h"
 #include "filters/related_filters.h"
 #include "filters/sorts.h"
+#include "run_bookkeeping.h"
 #include "run_states.h"
 
 namespace prefectd {
@@ -170,29 +171,12 @@ bool update_flow_run_columns(DatabaseInterface &database, Session &session, cons
 
 void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run) {
   const QueryComponents &q = database.queries();
+  constexpr int kPolicy = 2 + kRunBookkeepingColumns;
   Statement update =
-      session.prepare("UPDATE flow_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
-                      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
-                      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
-                      ", expected_start_time = " + q.placeholder(7) +
-                      ", next_scheduled_start_time = " + q.placeholder(8) + ", start_time = " + q.placeholder(9) +
-                      ", end_time = " + q.placeholder(10) + ", total_run_time = " + q.placeholder(11) +
-                      ", empirical_policy = " + q.placeholder(12) + " WHERE id = " + q.placeholder(13));
-  std::optional<std::string> state_type;
-  if (run.state_type) state_type = std::string(to_string(*run.state_type));
-  update.bind(1, Timestamp::now())
-      .bind(2, run.state_id)
-      .bind(3, state_type)
-      .bind(4, run.state_name)
-      .bind(5, run.state_timestamp)
-      .bind(6, run.run_count)
-      .bind(7, run.expected_start_time)
-      .bind(8, run.next_scheduled_start_time)
-      .bind(9, run.start_time)
-      .bind(10, run.end_time)
-      .bind_interval(11, run.total_run_time_micros)
-      .bind_json(12, run.empirical_policy_json)
-      .bind(13, run.id);
+      session.prepare("UPDATE flow_run SET updated = " + q.placeholder(1) + ", " + run_bookkeeping_assignments(q, 2) +
+                      ", empirical_policy = " + q.placeholder(kPolicy) + " WHERE id = " + q.placeholder(kPolicy + 1));
+  update.bind(1, Timestamp::now()).bind_json(kPolicy, run.empirical_policy_json).bind(kPolicy + 1, run.id);
+  bind_run_bookkeeping(update, 2, run);
   update.execute();
 }
 

@@ -18,14 +18,10 @@
 namespace prefectd {
 namespace {
 
-OrchestrationRun orchestration_view(const FlowRun &run) {
-  OrchestrationRun view;
-  view.kind = RunKind::Flow;
-  view.id = run.id;
-  view.parent_task_run_id = run.parent_task_run_id;
-  view.deployment_id = run.deployment_id;
-  view.infrastructure_pid = run.infrastructure_pid;
-  view.flow_policy = flow_run_policy_from_json(run.empirical_policy_json);
+// The bookkeeping both kinds of run share, into orchestration's view and
+// back (apply_common).
+template <class Run>
+void view_common(const Run &run, OrchestrationRun &view) {
   view.run_count = run.run_count;
   view.start_time = run.start_time;
   view.end_time = run.end_time;
@@ -36,6 +32,17 @@ OrchestrationRun orchestration_view(const FlowRun &run) {
   view.state_type = run.state_type;
   view.state_name = run.state_name;
   view.state_timestamp = run.state_timestamp;
+}
+
+OrchestrationRun orchestration_view(const FlowRun &run) {
+  OrchestrationRun view;
+  view.kind = RunKind::Flow;
+  view.id = run.id;
+  view.parent_task_run_id = run.parent_task_run_id;
+  view.deployment_id = run.deployment_id;
+  view.infrastructure_pid = run.infrastructure_pid;
+  view.flow_policy = flow_run_policy_from_json(run.empirical_policy_json);
+  view_common(run, view);
   return view;
 }
 
@@ -48,20 +55,10 @@ OrchestrationRun orchestration_view(const TaskRun &run) {
   view.tags = json_string_list(run.tags_json);
   view.flow_run_run_count = run.flow_run_run_count;
   view.task_policy = task_run_policy_from_json(run.empirical_policy_json);
-  view.run_count = run.run_count;
-  view.start_time = run.start_time;
-  view.end_time = run.end_time;
-  view.total_run_time_micros = run.total_run_time_micros;
-  view.expected_start_time = run.expected_start_time;
-  view.next_scheduled_start_time = run.next_scheduled_start_time;
-  view.state = run.state;
-  view.state_type = run.state_type;
-  view.state_name = run.state_name;
-  view.state_timestamp = run.state_timestamp;
+  view_common(run, view);
   return view;
 }
 
-// The bookkeeping both kinds of run share.
 template <class Run>
 void apply_common(const OrchestrationRun &view, Run &run) {
   run.run_count = view.run_count;

@@ -3,6 +3,7 @@
 #include "database/database_interface.h"
 #include "filters/related_filters.h"
 #include "filters/sorts.h"
+#include "run_bookkeeping.h"
 #include "run_states.h"
 
 namespace prefectd {
@@ -132,33 +133,16 @@ bool rename_task_run(DatabaseInterface &database, Session &session, const Uuid &
 
 void save_orchestrated_task_run(DatabaseInterface &database, Session &session, const TaskRun &run) {
   const QueryComponents &q = database.queries();
+  constexpr int kFlowRunRunCount = 2 + kRunBookkeepingColumns;
   Statement update =
-      session.prepare("UPDATE task_run SET updated = " + q.placeholder(1) + ", state_id = " + q.placeholder(2) +
-                      ", state_type = " + q.placeholder(3) + ", state_name = " + q.placeholder(4) +
-                      ", state_timestamp = " + q.placeholder(5) + ", run_count = " + q.placeholder(6) +
-                      ", flow_run_run_count = " + q.placeholder(7) + ", expected_start_time = " + q.placeholder(8) +
-                      ", next_scheduled_start_time = " + q.placeholder(9) + ", start_time = " + q.placeholder(10) +
-                      ", end_time = " + q.placeholder(11) + ", total_run_time = " + q.placeholder(12) +
-                      ", empirical_policy = " + q.placeholder(13) + ", cache_key = " + q.placeholder(14) +
-                      ", cache_expiration = " + q.placeholder(15) + " WHERE id = " + q.placeholder(16));
-  std::optional<std::string> state_type;
-  if (run.state_type) state_type = std::string(to_string(*run.state_type));
+      session.prepare("UPDATE task_run SET updated = " + q.placeholder(1) + ", " + run_bookkeeping_assignments(q, 2) +
+                      ", flow_run_run_count = " + q.placeholder(kFlowRunRunCount) + ", empirical_policy = " +
+                      q.placeholder(kFlowRunRunCount + 1) + " WHERE id = " + q.placeholder(kFlowRunRunCount + 2));
   update.bind(1, Timestamp::now())
-      .bind(2, run.state_id)
-      .bind(3, state_type)
-      .bind(4, run.state_name)
-      .bind(5, run.state_timestamp)
-      .bind(6, run.run_count)
-      .bind(7, run.flow_run_run_count)
-      .bind(8, run.expected_start_time)
-      .bind(9, run.next_scheduled_start_time)
-      .bind(10, run.start_time)
-      .bind(11, run.end_time)
-      .bind_interval(12, run.total_run_time_micros)
-      .bind_json(13, run.empirical_policy_json)
-      .bind(14, run.cache_key)
-      .bind(15, run.cache_expiration)
-      .bind(16, run.id);
+      .bind(kFlowRunRunCount, run.flow_run_run_count)
+      .bind_json(kFlowRunRunCount + 1, run.empirical_policy_json)
+      .bind(kFlowRunRunCount + 2, run.id);
+  bind_run_bookkeeping(update, 2, run);
   update.execute();
 }
 
