@@ -89,7 +89,7 @@ pd_status acquire(pd_database *database, pd_session **session, pd_error *error) 
     if (database == nullptr || session == nullptr)
       return fail(error, PD_MISUSE, "xAcquire needs a database and an output");
     PooledConnection *pooled = database->pool->acquire();
-    *session = std::make_unique<pd_session>(pd_session{database, pooled, pooled->connection.get()}).release();
+    *session = std::make_unique<pd_session>(pd_session{database, pooled, pooled, pooled->connection.get()}).release();
     return PD_OK;
   });
 }
@@ -103,7 +103,11 @@ void release(pd_session *session) {
     session->database->pool->release(session->pooled);
     return PD_OK;
   });
-  // The pool rolled back whatever was left open.
+  // The pool rolled back whatever was left open on the pooled connection;
+  // the writer is rolled back here, while the session still holds its turn.
+  if (session->active != session->pooled && sqlite3_get_autocommit(session->connection) == 0) {
+    sqlite3_exec(session->connection, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
   if (session->write_turn) session->database->pool->end_write_turn();
 }
 
@@ -160,13 +164,37 @@ pd_status drop_database(const pd_database_url *url, pd_error *error) {
   });
 }
 
-// Gives the write turn back once SQLite has no transaction open on the
-// session's connection (a failed COMMIT can leave it open).
+void use_connection(pd_session *session, PooledConnection *connection) {
+  session->active = connection;
+  session->connection = connection->connection.get();
+}
+
+// Gives the write turn (and with it the writer) back once SQLite has no
+// transaction open on it (a failed COMMIT can leave one open) and no
+// statement prepared on it is left.
 void end_write_turn_if_done(pd_session *session) {
-  if (session->write_turn && sqlite3_get_autocommit(session->connection) != 0) {
+  if (session->write_turn && sqlite3_get_autocommit(session->connection) != 0 && session->statements_on_writer == 0) {
+    use_connection(session, session->pooled);
     session->write_turn = false;
     session->database->pool->end_write_turn();
   }
+}
+
+// Takes the write turn and moves the session onto the writer.
+pd_status take_write_turn(pd_session *session, pd_error *error) {
+  ConnectionPool &pool = *session->database->pool;
+  if (!pool.wait_for_write_turn()) {
+    return fail(error, PD_BUSY, "database is locked (no write turn within the busy timeout)",
+                std::to_string(SQLITE_BUSY));
+  }
+  session->write_turn = true;
+  try {
+    if (PooledConnection *writer = pool.writer()) use_connection(session, writer);
+  } catch (...) {
+    end_write_turn_if_done(session);
+    throw;
+  }
+  return PD_OK;
 }
 
 pd_status begin(pd_session *session, pd_transaction_mode mode, pd_error *error) {
@@ -175,11 +203,11 @@ pd_status begin(pd_session *session, pd_transaction_mode mode, pd_error *error) 
   return run(error, [&]() -> pd_status {
     if (mode != PD_TRANSACTION_WRITE) return execute_sql(session, "BEGIN DEFERRED", error);
     if (!session->write_turn) {
-      if (!session->database->pool->wait_for_write_turn()) {
-        return fail(error, PD_BUSY, "database is locked (no write turn within the busy timeout)",
-                    std::to_string(SQLITE_BUSY));
+      if (sqlite3_get_autocommit(session->connection) == 0) {
+        return fail(error, PD_MISUSE, "a write transaction cannot begin inside another transaction");
       }
-      session->write_turn = true;
+      const pd_status taken = take_write_turn(session, error);
+      if (taken != PD_OK) return taken;
     }
     const pd_status status = execute_sql(session, "BEGIN IMMEDIATE", error);
     end_write_turn_if_done(session);
@@ -238,7 +266,8 @@ pd_status prepare(pd_session *session, const char *sql, size_t size, pd_statemen
     const std::string_view text(sql, size);
     auto handle = std::make_unique<pd_statement>();
     handle->session = session;
-    StatementCache &cache = session->pooled->statements;
+    handle->prepared_on = session->active;
+    StatementCache &cache = session->active->statements;
     // A cached statement was checked to be a single one when first prepared.
     handle->handle = cache.take(text);
     if (!handle->handle) {
@@ -256,6 +285,7 @@ pd_status prepare(pd_session *session, const char *sql, size_t size, pd_statemen
       }
     }
     if (cache.capacity() > 0) handle->cache_key.assign(text);
+    if (session->active != session->pooled) ++session->statements_on_writer;
     *statement = handle.release();
     return PD_OK;
   });
@@ -263,14 +293,24 @@ pd_status prepare(pd_session *session, const char *sql, size_t size, pd_statemen
 
 void finalize(pd_statement *statement) {
   std::unique_ptr<pd_statement> owned(statement);
-  if (owned == nullptr || !owned->handle || owned->cache_key.empty()) return;
-  // Nothing may escape a void entry point; a statement the cache cannot
-  // take (out of memory) is finalized with its pd_statement.
-  pd_error ignored{};
-  guarded(&ignored, [&] {
-    owned->session->pooled->statements.give_back(std::move(owned->cache_key), std::move(owned->handle));
-    return PD_OK;
-  });
+  if (owned == nullptr) return;
+  pd_session *session = owned->session;
+  if (owned->handle && !owned->cache_key.empty()) {
+    // Nothing may escape a void entry point; a statement the cache cannot
+    // take (out of memory) is finalized with its pd_statement.
+    pd_error ignored{};
+    guarded(&ignored, [&] {
+      owned->prepared_on->statements.give_back(std::move(owned->cache_key), std::move(owned->handle));
+      return PD_OK;
+    });
+  }
+  // Finalized while the session still holds the writer, so no other
+  // session's turn can meet it there.
+  owned->handle.reset();
+  if (owned->prepared_on != session->pooled) {
+    --session->statements_on_writer;
+    end_write_turn_if_done(session);
+  }
 }
 
 pd_status bind(pd_statement *statement, int index, const pd_value *value, pd_error *error) {
@@ -281,7 +321,12 @@ pd_status bind(pd_statement *statement, int index, const pd_value *value, pd_err
 }
 
 pd_status step_once(pd_statement *statement, pd_error *error) {
-  sqlite3 *connection = statement->session->connection;
+  // A statement prepared before its session took the writer would run
+  // outside the write transaction, and wait on the writer's lock.
+  if (statement->prepared_on != statement->session->active) {
+    return fail(error, PD_MISUSE, "a statement prepared outside the write transaction cannot run inside it");
+  }
+  sqlite3 *connection = statement->prepared_on->connection.get();
   if (!statement->executing) {
     statement->executing = true;
     statement->total_changes_at_start = sqlite3_total_changes(connection);

@@ -13,14 +13,23 @@ struct pd_database {
 
 struct pd_session {
   pd_database *database;
+  // Checked out of the pool for the session's life.
   prefectd::sqlite::PooledConnection *pooled;
-  sqlite3 *connection;
-  // Holds the pool's write turn, from BEGIN IMMEDIATE to the transaction's end.
+  // What the session's statements and scripts run on: `pooled`, or the
+  // pool's writer while the session holds the write turn.
+  prefectd::sqlite::PooledConnection *active;
+  sqlite3 *connection;  // active's
+  // Holds the pool's write turn, from BEGIN IMMEDIATE until the transaction
+  // has ended and every statement prepared on the writer is finalized (a
+  // statement must never run on the writer in another session's turn).
   bool write_turn = false;
+  size_t statements_on_writer = 0;
 };
 
 struct pd_statement {
   pd_session *session;
+  // The connection it was prepared on (the session's active one then).
+  prefectd::sqlite::PooledConnection *prepared_on;
   prefectd::sqlite::StatementHandle handle;
   // The SQL text, for returning the statement to its connection's cache on
   // finalize; empty for a statement that is not to be cached.

@@ -16,7 +16,8 @@ using backend::fail;
 
 pd_status bind_result(pd_statement *statement, int result, pd_error *error) {
   if (result == SQLITE_OK) return PD_OK;
-  return fail(error, status_for(result), sqlite3_errmsg(statement->session->connection), std::to_string(result));
+  return fail(error, status_for(result), sqlite3_errmsg(statement->prepared_on->connection.get()),
+              std::to_string(result));
 }
 
 pd_status bind_text(pd_statement *statement, int index, std::string_view text, pd_error *error) {

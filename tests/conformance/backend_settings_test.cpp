@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <thread>
 
 namespace prefectd {
@@ -67,6 +68,76 @@ TEST(SqliteBackend, ReadersAreNotBlockedByAWriter) {
   Session reader = database->session();
   Transaction read(reader, PD_TRANSACTION_READ);
   EXPECT_NO_THROW(reader.prepare("SELECT 1").execute());
+}
+
+// Write transactions run on one writer connection, lent with the write
+// turn; the session keeps it until the last statement prepared on it is
+// finalized, so none of them can run in another writer's transaction.
+TEST(SqliteBackend, TheWriterStaysWithASessionUntilItsStatementsAreFinalized) {
+  ScratchDatabase scratch("sqlite");
+  auto database = scratch.open();
+  database->session().execute("CREATE TABLE kept (x INTEGER)");
+  Session first = database->session();
+  std::optional<Statement> outliving;
+  {
+    Transaction transaction(first, PD_TRANSACTION_WRITE);
+    outliving.emplace(first.prepare("INSERT INTO kept VALUES (1)"));
+    outliving->execute();
+    // The writer's cache is never emptied by another connection's commit,
+    // so it is bounded below Prefect's 80 MB (see ConnectionPool::writer).
+    Statement cache = first.prepare("PRAGMA cache_size");
+    ASSERT_TRUE(cache.step());
+    EXPECT_EQ(cache.int64(0), -8192);
+    transaction.commit();
+  }
+  std::atomic<bool> second_began{false};
+  std::thread second_writer([&] {
+    Session second = database->session();
+    Transaction waiting(second, PD_TRANSACTION_WRITE);
+    second_began = true;
+    second.prepare("INSERT INTO kept VALUES (2)").execute();
+    waiting.commit();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(second_began) << "another writer began while a statement of the last one was still open";
+  outliving.reset();
+  second_writer.join();
+  EXPECT_TRUE(second_began);
+  EXPECT_EQ(single_text(*database, "SELECT CAST(COUNT(*) AS TEXT) FROM kept"), "2");
+}
+
+// A statement prepared before its session began writing belongs to the
+// session's pooled connection: inside the write transaction it would write
+// outside it, so it is refused instead.
+TEST(SqliteBackend, AStatementPreparedBeforeAWriteTransactionCannotRunInIt) {
+  ScratchDatabase scratch("sqlite");
+  auto database = scratch.open();
+  database->session().execute("CREATE TABLE kept (x INTEGER)");
+  Session session = database->session();
+  Statement early = session.prepare("INSERT INTO kept VALUES (1)");
+  {
+    Transaction transaction(session, PD_TRANSACTION_WRITE);
+    EXPECT_THROW(early.execute(), DatabaseError);
+  }
+  EXPECT_EQ(early.execute(), 1);  // outside any transaction it runs as before
+  EXPECT_EQ(single_text(*database, "SELECT CAST(COUNT(*) AS TEXT) FROM kept"), "1");
+}
+
+// What the writer commits is what every pooled reader sees next.
+TEST(SqliteBackend, ReadersSeeWhatTheWriterCommitted) {
+  ScratchDatabase scratch("sqlite");
+  auto database = scratch.open();
+  database->session().execute("CREATE TABLE kept (x INTEGER)");
+  Session reader = database->session();
+  for (int value = 1; value <= 3; ++value) {
+    Session writer = database->session();
+    Transaction transaction(writer, PD_TRANSACTION_WRITE);
+    writer.prepare("INSERT INTO kept VALUES (" + std::to_string(value) + ")").execute();
+    transaction.commit();
+    Statement count = reader.prepare("SELECT COUNT(*) FROM kept");
+    ASSERT_TRUE(count.step());
+    EXPECT_EQ(count.int64(0), value);
+  }
 }
 
 TEST(SqliteBackend, InMemoryDatabaseSurvivesAcrossSessions) {
