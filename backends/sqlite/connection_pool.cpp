@@ -7,7 +7,7 @@
 namespace prefectd::sqlite {
 
 ConnectionPool::ConnectionPool(SqliteTarget target, PoolLimits limits)
-    : target_(std::move(target)), limits_(limits), write_turn_timeout_(busy_timeout()) {
+    : target_(std::move(target)), limits_(limits), write_turn_(busy_timeout()) {
   if (target_.in_memory) {
     // Opened now and never closed before the pool: the data lives in this
     // one connection, and sessions take turns on it (Prefect likewise gives
@@ -99,11 +99,11 @@ void ConnectionPool::release(PooledConnection *pooled) {
 }
 
 bool ConnectionPool::wait_for_write_turn() {
-  return write_turn_.try_lock_for(write_turn_timeout_);
+  return write_turn_.wait();
 }
 
 void ConnectionPool::end_write_turn() {
-  write_turn_.unlock();
+  write_turn_.end();
 }
 
 PooledConnection *ConnectionPool::writer() {
@@ -117,6 +117,8 @@ PooledConnection *ConnectionPool::writer() {
     // throughput, 38 instead of 121 MiB of server RSS after the benchmark).
     check(opened->connection.get(),
           sqlite3_exec(opened->connection.get(), "PRAGMA cache_size = -8192", nullptr, nullptr, nullptr));
+    if (!checkpointer_) checkpointer_ = std::make_unique<WalCheckpointer>(target_, write_turn_);
+    checkpointer_->watch(opened->connection.get());
     writer_ = std::move(opened);
   }
   return writer_.get();

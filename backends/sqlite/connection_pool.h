@@ -5,6 +5,8 @@
 
 #include "connection.h"
 #include "statement_cache.h"
+#include "wal_checkpointer.h"
+#include "write_turn.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -52,13 +54,9 @@ class ConnectionPool {
   void release(PooledConnection *connection);
   void stats(pd_pool_stats &out);
 
-  // The process's turn at writing, taken before BEGIN IMMEDIATE and given
-  // back when the transaction ends. SQLite lets one writer in at a time and
-  // makes the others poll with sleeps of 1 to 100 ms (its busy handler), so
-  // under load most of a waiting writer's time was spent asleep after the
-  // lock was already free; waiting here hands the turn over at once. Other
-  // processes still meet SQLite's own lock and busy timeout. False when the
-  // turn did not come within the busy timeout.
+  // The process's turn at writing (see WriteTurn), taken before BEGIN
+  // IMMEDIATE and given back when the transaction ends. False when the turn
+  // did not come within the busy timeout.
   bool wait_for_write_turn();
   void end_write_turn();
   // The connection every write transaction runs on, for the holder of the
@@ -88,9 +86,10 @@ class ConnectionPool {
   size_t opening_ = 0;                                  // connections being opened outside the lock
   size_t waiting_ = 0;
 
-  std::timed_mutex write_turn_;
-  std::chrono::milliseconds write_turn_timeout_;
-  std::unique_ptr<PooledConnection> writer_;  // guarded by write_turn_
+  WriteTurn write_turn_;
+  // Both opened with the writer, under the turn; the writer closes first.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
+  std::unique_ptr<PooledConnection> writer_;
 };
 
 }  // namespace prefectd::sqlite

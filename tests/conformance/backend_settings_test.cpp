@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <thread>
 
@@ -138,6 +139,36 @@ TEST(SqliteBackend, ReadersSeeWhatTheWriterCommitted) {
     ASSERT_TRUE(count.step());
     EXPECT_EQ(count.int64(0), value);
   }
+}
+
+// A commit that takes the write-ahead log past 1,000 pages leaves the copy
+// back to the plugin's checkpointer thread, which empties the log with no
+// writer having to do it.
+TEST(SqliteBackend, TheCheckpointerEmptiesALongLogOffTheWritersPath) {
+  ScratchDatabase scratch("sqlite");
+  auto database = scratch.open();
+  database->session().execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, payload BLOB)");
+  {
+    Session session = database->session();
+    Transaction transaction(session, PD_TRANSACTION_WRITE);
+    Statement insert = session.prepare("INSERT INTO filler (payload) VALUES (?)");
+    const std::string payload(4000, 'x');  // a page each: some 1,200 pages in all
+    for (int row = 0; row < 1200; ++row) {
+      insert.bind_blob(1, payload);
+      insert.execute();
+      insert.reset();
+    }
+    transaction.commit();
+  }
+  // The checkpointer empties the log file once it has copied it all back.
+  const std::string url = scratch.url();
+  const std::filesystem::path wal = url.substr(url.find(":///") + 4) + "-wal";
+  ASSERT_GT(std::filesystem::file_size(wal), 1000u * 4096);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::filesystem::file_size(wal) != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(std::filesystem::file_size(wal), 0u) << "the log was never started over";
 }
 
 TEST(SqliteBackend, InMemoryDatabaseSurvivesAcrossSessions) {
