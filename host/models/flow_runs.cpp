@@ -169,14 +169,20 @@ bool update_flow_run_columns(DatabaseInterface &database, Session &session, cons
   return statement.execute() > 0;
 }
 
-void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run) {
+void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, const FlowRun &before,
+                                const FlowRun &after) {
   const QueryComponents &q = database.queries();
-  constexpr int kPolicy = 2 + kRunBookkeepingColumns;
-  Statement update =
-      session.prepare("UPDATE flow_run SET updated = " + q.placeholder(1) + ", " + run_bookkeeping_assignments(q, 2) +
-                      ", empirical_policy = " + q.placeholder(kPolicy) + " WHERE id = " + q.placeholder(kPolicy + 1));
-  update.bind(1, Timestamp::now()).bind_json(kPolicy, run.empirical_policy_json).bind(kPolicy + 1, run.id);
-  bind_run_bookkeeping(update, 2, run);
+  ColumnAssignments changes = changed_run_bookkeeping(before, after);
+  if (before.empirical_policy_json != after.empirical_policy_json) {
+    changes.add("empirical_policy", [policy = after.empirical_policy_json](Statement &statement, int index) {
+      statement.bind_json(index, policy);
+    });
+  }
+  const int id_index = 2 + static_cast<int>(changes.size());
+  Statement update = session.prepare("UPDATE flow_run SET updated = " + q.placeholder(1) + changes.sql(q, 2) +
+                                     " WHERE id = " + q.placeholder(id_index));
+  update.bind(1, Timestamp::now()).bind(id_index, after.id);
+  changes.bind(update, 2);
   update.execute();
 }
 

@@ -44,9 +44,10 @@ struct ColumnUpdate {
 bool update_flow_run_columns(DatabaseInterface &database, Session &session, const Uuid &id,
                              const std::vector<ColumnUpdate> &updates);
 
-// Writes back what orchestration maintains: the state columns, times,
-// counts and the empirical policy.
-void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run);
+// Writes back what orchestration changed of what it maintains (the state
+// columns, times, counts and the empirical policy) from `before` to `after`.
+void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, const FlowRun &before,
+                                const FlowRun &after);
 
 // The read every flow-run query shares (FlowRun with its state, work queue
 // and pool), in pieces: SELECT flow_run_columns() FROM flow_run

@@ -2,23 +2,22 @@
 
 namespace prefectd {
 
-std::string run_bookkeeping_assignments(const QueryComponents &queries, int first) {
-  constexpr const char *kColumns[kRunBookkeepingColumns] = {"state_id",
-                                                            "state_type",
-                                                            "state_name",
-                                                            "state_timestamp",
-                                                            "run_count",
-                                                            "expected_start_time",
-                                                            "next_scheduled_start_time",
-                                                            "start_time",
-                                                            "end_time",
-                                                            "total_run_time"};
+std::string ColumnAssignments::sql(const QueryComponents &queries, int first) const {
   std::string assignments;
-  for (int i = 0; i < kRunBookkeepingColumns; ++i) {
-    if (i > 0) assignments += ", ";
-    assignments += std::string(kColumns[i]) + " = " + queries.placeholder(first + i);
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    assignments += ", " + columns_[i].name + " = " + queries.placeholder(first + static_cast<int>(i));
   }
   return assignments;
+}
+
+std::vector<std::string> ColumnAssignments::names() const {
+  std::vector<std::string> names;
+  for (const Column &column : columns_) names.push_back(column.name);
+  return names;
+}
+
+void ColumnAssignments::bind(Statement &statement, int first) const {
+  for (size_t i = 0; i < columns_.size(); ++i) columns_[i].binder(statement, first + static_cast<int>(i));
 }
 
 }  // namespace prefectd

@@ -243,8 +243,9 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
     OrchestrationRun view = orchestration_view(task);
     OrchestrationRequest request{std::move(state), PolicyKind::Minimal, std::nullopt, std::nullopt, settings_};
     orchestrate_task_run(view, request, *this);
+    const TaskRun before = task;
     apply(view, task);
-    save_orchestrated_task_run(scope_.database, scope_.session, task);
+    save_orchestrated_task_run(scope_.database, scope_.session, before, task);
   }
 
   OrchestrationScope scope_;
@@ -277,8 +278,9 @@ TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_
     const bool policy_changed = flow_run_policy_to_json(view.flow_policy) !=
                                 flow_run_policy_to_json(flow_run_policy_from_json(run->empirical_policy_json));
     if (result.state_written || policy_changed) {
-      apply(view, *run);
-      save_orchestrated_flow_run(scope.database, scope.session, *run);
+      FlowRun after = *run;
+      apply(view, after);
+      save_orchestrated_flow_run(scope.database, scope.session, *run, after);
     }
     return TransitionOutcome{result.state_written, to_json(result)};
   });
@@ -295,8 +297,9 @@ TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_
                                  std::move(proposal.client_version), environment.settings()};
     OrchestrationResult result = orchestrate_task_run(view, request, environment);
     if (result.state_written || view.run_count != run->run_count) {
-      apply(view, *run);
-      save_orchestrated_task_run(scope.database, scope.session, *run);
+      TaskRun after = *run;
+      apply(view, after);
+      save_orchestrated_task_run(scope.database, scope.session, *run, after);
     }
     return TransitionOutcome{result.state_written, to_json(result)};
   });

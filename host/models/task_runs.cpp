@@ -131,18 +131,21 @@ bool rename_task_run(DatabaseInterface &database, Session &session, const Uuid &
              .execute() > 0;
 }
 
-void save_orchestrated_task_run(DatabaseInterface &database, Session &session, const TaskRun &run) {
+void save_orchestrated_task_run(DatabaseInterface &database, Session &session, const TaskRun &before,
+                                const TaskRun &after) {
   const QueryComponents &q = database.queries();
-  constexpr int kFlowRunRunCount = 2 + kRunBookkeepingColumns;
-  Statement update =
-      session.prepare("UPDATE task_run SET updated = " + q.placeholder(1) + ", " + run_bookkeeping_assignments(q, 2) +
-                      ", flow_run_run_count = " + q.placeholder(kFlowRunRunCount) + ", empirical_policy = " +
-                      q.placeholder(kFlowRunRunCount + 1) + " WHERE id = " + q.placeholder(kFlowRunRunCount + 2));
-  update.bind(1, Timestamp::now())
-      .bind(kFlowRunRunCount, run.flow_run_run_count)
-      .bind_json(kFlowRunRunCount + 1, run.empirical_policy_json)
-      .bind(kFlowRunRunCount + 2, run.id);
-  bind_run_bookkeeping(update, 2, run);
+  ColumnAssignments changes = changed_run_bookkeeping(before, after);
+  changes.add_if_changed("flow_run_run_count", before.flow_run_run_count, after.flow_run_run_count);
+  if (before.empirical_policy_json != after.empirical_policy_json) {
+    changes.add("empirical_policy", [policy = after.empirical_policy_json](Statement &statement, int index) {
+      statement.bind_json(index, policy);
+    });
+  }
+  const int id_index = 2 + static_cast<int>(changes.size());
+  Statement update = session.prepare("UPDATE task_run SET updated = " + q.placeholder(1) + changes.sql(q, 2) +
+                                     " WHERE id = " + q.placeholder(id_index));
+  update.bind(1, Timestamp::now()).bind(id_index, after.id);
+  changes.bind(update, 2);
   update.execute();
 }
 

@@ -29,7 +29,9 @@ struct CreatedTaskRun {
 CreatedTaskRun create_task_run(DatabaseInterface &database, Session &session, const TaskRun &run);
 std::optional<TaskRun> read_task_run(DatabaseInterface &database, Session &session, const Uuid &id);
 bool rename_task_run(DatabaseInterface &database, Session &session, const Uuid &id, const std::string &name);
-void save_orchestrated_task_run(DatabaseInterface &database, Session &session, const TaskRun &run);
+// Writes back what orchestration changed from `before` to `after`.
+void save_orchestrated_task_run(DatabaseInterface &database, Session &session, const TaskRun &before,
+                                const TaskRun &after);
 bool delete_task_run(DatabaseInterface &database, Session &session, const Uuid &id);
 
 // The read every task-run query shares (TaskRun with its state), in
