@@ -24,7 +24,13 @@ int run_checkpoint(sqlite3 *connection, int mode) {
 }  // namespace
 
 WalCheckpointer::WalCheckpointer(const SqliteTarget &target, WriteTurn &turn)
-    : connection_(open_connection(target)), turn_(turn), thread_([this] { run(); }) {}
+    : connection_(open_connection(target)), turn_(turn) {
+  // Its RESTART waits for readers while writers wait for the turn: a long
+  // read (a large download) must not stall them for it. Given up after a
+  // moment, the log simply starts over at a later round.
+  sqlite3_busy_timeout(connection_.get(), 250);
+  thread_ = std::thread([this] { run(); });
+}
 
 WalCheckpointer::~WalCheckpointer() {
   {
@@ -32,7 +38,7 @@ WalCheckpointer::~WalCheckpointer() {
     stopping_ = true;
   }
   wanted_.notify_one();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void WalCheckpointer::watch(sqlite3 *writer) {
@@ -45,7 +51,7 @@ int WalCheckpointer::on_commit(void *self, sqlite3 *writer, const char *schema, 
   if (frames_in_log >= kWriterCheckpointsAtFrames) {
     // RESTART waits out a passive round of the thread (which would keep
     // the log from starting over) and the readers, then starts it over.
-    sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+    checkpointer.restart_in_writers_turn(writer, schema);
   } else if (frames_in_log >= kStartAtFrames) {
     {
       std::lock_guard lock(checkpointer.mutex_);
@@ -61,10 +67,39 @@ void WalCheckpointer::run() {
   while (true) {
     wanted_.wait(lock, [this] { return pending_ || stopping_; });
     if (stopping_) return;
-    pending_ = false;
     lock.unlock();
     checkpoint();
     lock.lock();
+    // Commits during the checkpoint asked about the log it has just dealt
+    // with. Running again at once would hold the log's read lock 0 just as
+    // the next writer needs it to start the log over, and the log would
+    // grow on; if that writer could not, its own commit asks again.
+    pending_ = false;
+  }
+}
+
+int WalCheckpointer::copy_while_writers_go_on() {
+  {
+    std::lock_guard lock(mutex_);
+    copying_ = true;
+  }
+  const int remaining = run_checkpoint(connection_.get(), SQLITE_CHECKPOINT_PASSIVE);
+  {
+    std::lock_guard lock(mutex_);
+    copying_ = false;
+  }
+  copied_.notify_all();
+  return remaining;
+}
+
+void WalCheckpointer::restart_in_writers_turn(sqlite3 *writer, const char *schema) {
+  // SQLite answers BUSY at once, without its busy handler, while another
+  // checkpoint runs; the writer holds the turn, so the thread's passive
+  // round is the only one that can, and it ends by itself.
+  while (sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr) == SQLITE_BUSY) {
+    std::unique_lock lock(mutex_);
+    if (!copying_) return;  // readers, not the thread: the next commit tries again
+    copied_.wait(lock, [this] { return !copying_; });
   }
 }
 
@@ -72,18 +107,19 @@ void WalCheckpointer::checkpoint() {
   // Each round copies what the log held when it began; writers append
   // meanwhile, but less than a round copies, so the remainder shrinks.
   for (int round = 0; round < 4; ++round) {
-    const int remaining = run_checkpoint(connection_.get(), SQLITE_CHECKPOINT_PASSIVE);
+    const int remaining = copy_while_writers_go_on();
     if (remaining < 0) return;
     if (remaining < kFinishInTurnBelowFrames) break;
   }
   // A writer starts the log over only if, when it begins, the log is all
   // copied and no reader is using it; a passive checkpoint running at that
   // moment (it runs back to back under load) prevents exactly that. So the
-  // rest is copied with no writer in, and TRUNCATE waits for the readers
-  // (short ones: single requests' reads) and empties the log file, so the
-  // next writer starts at its beginning and the file does not stay large.
+  // rest is copied with no writer in, and RESTART waits for the readers
+  // (short ones: single requests' reads), so the next writer starts the log
+  // over. (TRUNCATE would empty the file too, but then every write extends
+  // it again: block allocation made pwrite a third dearer, measured.)
   if (!turn_.wait()) return;  // writers are stuck anyway; the next signal retries
-  run_checkpoint(connection_.get(), SQLITE_CHECKPOINT_TRUNCATE);
+  run_checkpoint(connection_.get(), SQLITE_CHECKPOINT_RESTART);
   turn_.end();
 }
 

@@ -44,14 +44,21 @@ class WalCheckpointer {
   static int on_commit(void *self, sqlite3 *writer, const char *schema, int frames_in_log);
   void run();
   void checkpoint();
+  // A passive checkpoint without the turn; frames left to copy, or -1.
+  int copy_while_writers_go_on();
+  // Called in the writer's commit once the log is long: copies the rest and
+  // waits for readers to leave it, so the next writer starts it over.
+  void restart_in_writers_turn(sqlite3 *writer, const char *schema);
 
   Connection connection_;
   WriteTurn &turn_;
   std::mutex mutex_;
   std::condition_variable wanted_;
+  std::condition_variable copied_;
   bool pending_ = false;
   bool stopping_ = false;
-  std::thread thread_;  // last: started once everything else is ready
+  bool copying_ = false;  // a passive round is running
+  std::thread thread_;    // last: started once everything else is ready
 };
 
 }  // namespace prefectd::sqlite
