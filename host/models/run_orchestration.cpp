@@ -118,10 +118,15 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
     return run_state_timestamp_taken(scope_.database, scope_.session, RunKind::Flow, flow_run_id, timestamp);
   }
 
+  // Kept for the rest of the orchestration: a task run's rules and its
+  // bookkeeping each ask for the same flow run, which nothing here writes.
   std::optional<FlowRunSnapshot> read_flow_run(const Uuid &flow_run_id) override {
+    if (flow_run_read_ && flow_run_read_->first == flow_run_id) return flow_run_read_->second;
     auto run = prefectd::read_flow_run(scope_.database, scope_.session, flow_run_id);
-    if (!run) return std::nullopt;
-    return FlowRunSnapshot{run->id, run->run_count, run->state};
+    std::optional<FlowRunSnapshot> snapshot;
+    if (run) snapshot = FlowRunSnapshot{run->id, run->run_count, run->state};
+    flow_run_read_.emplace(flow_run_id, snapshot);
+    return snapshot;
   }
 
   void mirror_state_to_parent_task_run(const Uuid &parent_task_run_id, const State &state) override {
@@ -251,6 +256,7 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
   OrchestrationScope scope_;
   OrchestrationSettings settings_;
   SlotWaitCaps caps_;
+  std::optional<std::pair<Uuid, std::optional<FlowRunSnapshot>>> flow_run_read_;
 };
 
 // Orchestration errors that are answers, not failures.
