@@ -171,19 +171,9 @@ bool update_flow_run_columns(DatabaseInterface &database, Session &session, cons
 
 void save_orchestrated_flow_run(DatabaseInterface &database, Session &session, const FlowRun &before,
                                 const FlowRun &after) {
-  const QueryComponents &q = database.queries();
   ColumnAssignments changes = changed_run_bookkeeping(before, after);
-  if (before.empirical_policy_json != after.empirical_policy_json) {
-    changes.add("empirical_policy", [policy = after.empirical_policy_json](Statement &statement, int index) {
-      statement.bind_json(index, policy);
-    });
-  }
-  const int id_index = 2 + static_cast<int>(changes.size());
-  Statement update = session.prepare("UPDATE flow_run SET updated = " + q.placeholder(1) + changes.sql(q, 2) +
-                                     " WHERE id = " + q.placeholder(id_index));
-  update.bind(1, Timestamp::now()).bind(id_index, after.id);
-  changes.bind(update, 2);
-  update.execute();
+  changes.add_json_if_changed("empirical_policy", before.empirical_policy_json, after.empirical_policy_json);
+  update_run_row(database.queries(), session, "flow_run", after.id, changes);
 }
 
 std::vector<FlowRun> read_flow_runs(DatabaseInterface &database, Session &session, const FilterSet &filters,

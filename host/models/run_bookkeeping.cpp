@@ -20,4 +20,14 @@ void ColumnAssignments::bind(Statement &statement, int first) const {
   for (size_t i = 0; i < columns_.size(); ++i) columns_[i].binder(statement, first + static_cast<int>(i));
 }
 
+void update_run_row(const QueryComponents &queries, Session &session, const char *table, const Uuid &id,
+                    const ColumnAssignments &changes) {
+  const int id_index = 2 + static_cast<int>(changes.size());
+  Statement update = session.prepare(std::string("UPDATE ") + table + " SET updated = " + queries.placeholder(1) +
+                                     changes.sql(queries, 2) + " WHERE id = " + queries.placeholder(id_index));
+  update.bind(1, Timestamp::now()).bind(id_index, id);
+  changes.bind(update, 2);
+  update.execute();
+}
+
 }  // namespace prefectd

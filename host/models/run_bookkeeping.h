@@ -10,6 +10,7 @@
 #pragma once
 
 #include "database/query_components.h"
+#include "database/session.h"
 #include "database/statement.h"
 #include "schemas/run_timing.h"
 
@@ -32,6 +33,10 @@ class ColumnAssignments {
     if (before == after) return;
     add(std::move(column), [value = after](Statement &statement, int index) { statement.bind(index, value); });
   }
+  void add_json_if_changed(std::string column, const std::string &before, const std::string &after) {
+    if (before == after) return;
+    add(std::move(column), [value = after](Statement &statement, int index) { statement.bind_json(index, value); });
+  }
 
   size_t size() const { return columns_.size(); }
   std::vector<std::string> names() const;
@@ -47,6 +52,10 @@ class ColumnAssignments {
   };
   std::vector<Column> columns_;
 };
+
+// UPDATE <table> SET updated = now, <changes> WHERE id = <id>.
+void update_run_row(const QueryComponents &queries, Session &session, const char *table, const Uuid &id,
+                    const ColumnAssignments &changes);
 
 // The bookkeeping columns that differ between two versions of a run.
 template <class Run>
