@@ -236,6 +236,11 @@ int64_t rows_affected(pd_statement *statement) noexcept {
   return statement != nullptr ? statement->rows_affected : 0;
 }
 
+// Row locks: writers of different rows go on together.
+int no_writer_limit(pd_database *) {
+  return 0;
+}
+
 }  // namespace
 
 const pd_configuration &configuration_vtable() {
@@ -263,6 +268,7 @@ const pd_configuration &configuration_vtable() {
       .xColumnName = get_column_name,
       .xColumn = column,
       .xRowsAffected = rows_affected,
+      .xWriterLimit = no_writer_limit,
   };
   return vtable;
 }

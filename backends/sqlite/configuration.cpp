@@ -389,6 +389,10 @@ int64_t rows_affected(pd_statement *statement) {
   return statement->rows_affected;
 }
 
+int writer_limit(pd_database *) {
+  return 1;  // one writer at a time, in-process turn or not
+}
+
 }  // namespace
 
 const pd_configuration &configuration_vtable() {
@@ -416,6 +420,7 @@ const pd_configuration &configuration_vtable() {
       .xColumnName = column_name,
       .xColumn = column,
       .xRowsAffected = rows_affected,
+      .xWriterLimit = writer_limit,
   };
   return vtable;
 }

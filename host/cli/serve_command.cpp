@@ -7,6 +7,7 @@
 #include "concurrency/lease_storage.h"
 #include "concurrency/slot_wait_caps.h"
 #include "database/migrations.h"
+#include "database_workers.h"
 #include "services/lease_repossessor.h"
 #include "settings/settings.h"
 #include "startup.h"
@@ -16,6 +17,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <thread>
 
 namespace prefectd {
 namespace {
@@ -65,8 +67,10 @@ int run_serve() {
   options.database_workers =
       settings.text("PREFECTD_DATABASE_WORKERS")
           ? static_cast<size_t>(settings.integer("PREFECTD_DATABASE_WORKERS"))
-          : static_cast<size_t>(settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE") +
-                                settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW"));
+          : default_database_workers(static_cast<size_t>(std::max<int64_t>(
+                                         0, settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE") +
+                                                settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW"))),
+                                     database.writer_limit(), std::thread::hardware_concurrency());
   HttpServer server(dispatcher, options);
   try {
     server.start();

@@ -38,6 +38,12 @@ bool DatabaseInterface::is_in_memory() {
   return configuration().xIsInMemory(database_) != 0;
 }
 
+int DatabaseInterface::writer_limit() {
+  const pd_configuration &vtable = configuration();
+  if (!PD_HAS_MEMBER(&vtable, pd_configuration, xWriterLimit) || vtable.xWriterLimit == nullptr) return 0;
+  return std::max(0, vtable.xWriterLimit(database_));
+}
+
 std::vector<std::string> DatabaseInterface::upsert_columns(const char *model) const {
   std::vector<std::string> columns;
   const char *const *list = orm().xUpsertColumns(model);

@@ -31,6 +31,9 @@ class DatabaseInterface {
   void ping();
   pd_pool_stats pool_stats();
   bool is_in_memory();
+  // How many write transactions make progress at once: 1 for a database
+  // with a single writer, 0 for no limit (or a plugin that does not say).
+  int writer_limit();
 
   const QueryComponents &queries() const { return queries_; }
   const pd_configuration &configuration() const { return *backend_->descriptor().configuration; }

@@ -50,8 +50,8 @@ const OwnSetting kOwnSettings[] = {
     {"PREFECTD_PLUGIN_PATH", "", "colon-separated directories or backend library files searched first"},
     {"PREFECTD_HTTP_THREADS", "2", "Pistache reactor threads that parse requests and write responses"},
     {"PREFECTD_DATABASE_WORKERS", "",
-     "threads that run database work (unset: pool size + max overflow; 0: on the reactor threads, for comparison "
-     "only)"},
+     "threads that run database work (unset: pool size + max overflow, at most twice the cores for a backend with "
+     "a single writer such as SQLite; 0: on the reactor threads, for comparison only)"},
     {"PREFECTD_SHUTDOWN_GRACE_SECONDS", "10", "on SIGTERM/SIGINT, how long in-flight requests may finish"},
     {"PREFECTD_MAX_REQUEST_BYTES", "16777216", "largest request accepted (Prefect events reach 1.5 MB)"},
 };

@@ -31,7 +31,7 @@ std::string fixture(const std::string &name) {
 TEST(CommandLine, VersionNamesThePluginAbi) {
   CommandResult result = run_prefectd({"--version"}, {});
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_NE(result.output.find("plugin ABI 1.0"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("plugin ABI 1.1"), std::string::npos) << result.output;
 }
 
 TEST(CommandLine, HelpListsEverySettingItReadsWithDefaults) {
@@ -60,7 +60,7 @@ TEST(CommandLine, WrongAbiMajorIsRefused) {
   CommandResult result = run_prefectd({"serve"}, {{"PREFECTD_PLUGIN_PATH", fixture("libprefectd-backend-future.so")}});
   EXPECT_EQ(result.exit_code, 4);
   EXPECT_EQ(line_count(result.output), 1u) << result.output;
-  EXPECT_NE(result.output.find("plugin ABI 99.0 but this prefectd speaks ABI 1.0"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("plugin ABI 99.0 but this prefectd speaks ABI 1.1"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("rebuild"), std::string::npos) << result.output;
 }
 

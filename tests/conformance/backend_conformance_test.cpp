@@ -327,6 +327,12 @@ TEST_P(BackendConformance, ConcurrentWritersAllLand) {
   EXPECT_EQ(read.int64(0), kThreads * kIncrements);
 }
 
+// SQLite admits one writer at a time; PostgreSQL's row locks let writers of
+// different rows go on together. The host sizes its database work by it.
+TEST_P(BackendConformance, WriterLimitSaysWhetherWritersGoOnTogether) {
+  EXPECT_EQ(database_->writer_limit(), postgres() ? 0 : 1);
+}
+
 TEST_P(BackendConformance, PoolStatisticsTrackCheckouts) {
   pd_pool_stats before = database_->pool_stats();
   {

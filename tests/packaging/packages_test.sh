@@ -118,7 +118,7 @@ mkdir -p "$work/third-party"
 cc -std=c99 -Wall -Wextra -Werror -shared -fPIC $cflags "$root/usr/share/doc/prefectd-dev/examples/minimal_backend.c" \
   -o "$work/third-party/libprefectd-backend-example.so"
 listing=$(PREFECTD_PLUGIN_PATH="$work/third-party:$root/$plugin_dir" "$root/usr/bin/prefectd" plugins)
-grep -q 'name: example  version: 0.1.0  ABI: 1.0  schemes: example' <<<"$listing" || { echo "$listing"; fail "example plugin not listed"; }
+grep -q 'name: example  version: 0.1.0  ABI: 1.1  schemes: example' <<<"$listing" || { echo "$listing"; fail "example plugin not listed"; }
 grep -A1 'libprefectd-backend-example.so' <<<"$listing" | tail -1 >/dev/null
 set +e
 opened=$(PREFECTD_PLUGIN_PATH="$work/third-party" PREFECT_SERVER_DATABASE_CONNECTION_URL=example://x "$root/usr/bin/prefectd" serve 2>&1)
@@ -139,7 +139,7 @@ cp "$work/sqlite-test/libprefectd-backend-sqlite-test.so" "$work/plugins/"
 
 listing=$(PREFECTD_PLUGIN_PATH="$work/plugins" "$root/usr/bin/prefectd" plugins)
 grep -A2 -Fx "$work/plugins/libprefectd-backend-sqlite-test.so" <<<"$listing" \
-  | grep -q 'name: sqlite-test  version: 0.1.0  ABI: 1.0  schemes: sqlite-test' || { echo "$listing"; fail "sqlite-test not listed with its scheme"; }
+  | grep -q 'name: sqlite-test  version: 0.1.0  ABI: 1.1  schemes: sqlite-test' || { echo "$listing"; fail "sqlite-test not listed with its scheme"; }
 grep -A2 -Fx "$work/plugins/libprefectd-backend-sqlite-test.so" <<<"$listing" | grep -q 'status: usable' \
   || { echo "$listing"; fail "sqlite-test is not usable"; }
 
@@ -176,7 +176,7 @@ sqlite_test_server() {  # log file
     PREFECT_SERVER_LOGGING_LEVEL=INFO PREFECT_SERVER_DATABASE_CONNECTION_URL="sqlite-test:///$database"
 }
 sqlite_test_server "$work/sqlite-test-server.log"
-grep -qF "backend sqlite-test 0.1.0 (plugin ABI 1.0) from $work/plugins/libprefectd-backend-sqlite-test.so" \
+grep -qF "backend sqlite-test 0.1.0 (plugin ABI 1.1) from $work/plugins/libprefectd-backend-sqlite-test.so" \
   "$work/sqlite-test-server.log" || { cat "$work/sqlite-test-server.log"; fail "the server did not load sqlite-test"; }
 [[ -f $database ]] || fail "sqlite-test did not create $database"
 [[ ! -e "$work/sqlite-test-home/prefect.db" ]] || fail "the data went to the default SQLite database"

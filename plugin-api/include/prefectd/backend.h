@@ -53,7 +53,7 @@ extern "C" {
 /* ---------------------------------------------------------------- version */
 
 #define PD_ABI_VERSION_MAJOR 1
-#define PD_ABI_VERSION_MINOR 0
+#define PD_ABI_VERSION_MINOR 1
 
 /* The symbol every backend library exports. */
 #define PD_BACKEND_ENTRY_SYMBOL "prefectd_backend_entry"
@@ -285,6 +285,13 @@ typedef struct pd_configuration {
                        pd_value *value, pd_error *error);
   /* Rows inserted, updated or deleted by the last completed step. */
   int64_t (*xRowsAffected)(pd_statement *statement);
+
+  /* Since 1.1; optional. How many write transactions the database lets make
+   * progress at once: 1 where it admits a single writer (SQLite), 0 where it
+   * sets no limit of its own. The host sizes the number of requests doing
+   * database work at once by it (requests beyond the cores would only take
+   * CPU time from the one writer). NULL or absent counts as 0. */
+  int (*xWriterLimit)(pd_database *database);
 } pd_configuration;
 
 /* ---------------------------------------------------- QueryComponents */
