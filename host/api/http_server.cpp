@@ -1,6 +1,8 @@
 #include "http_server.h"
 
 #include "error_responses.h"
+#include "websocket/pistache_upgrade.h"
+#include "websocket/websocket_handshake.h"
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -22,6 +24,10 @@ class PistacheAdapter : public Pistache::Http::Handler {
   explicit PistacheAdapter(HttpServer *server) : server_(server) {}
   void onRequest(const Pistache::Http::Request &request, Pistache::Http::ResponseWriter writer) override {
     server_->on_request(request, std::move(writer));
+  }
+  void onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer> &peer) override {
+    forget_websocket(peer);
+    Pistache::Http::Handler::onDisconnection(peer);
   }
 
  private:
@@ -122,6 +128,10 @@ void HttpServer::on_request(const Pistache::Http::Request &request, Pistache::Ht
     write_response(writer, service_unavailable_response(), true);
     return;
   }
+  if (is_websocket_upgrade(converted)) {
+    accept_websocket(converted, std::move(writer));
+    return;
+  }
   ++in_flight_;
   auto finish = [this, started](Pistache::Http::ResponseWriter &out, const HttpRequest &in,
                                 const HttpResponse &response) {
@@ -141,6 +151,23 @@ void HttpServer::on_request(const Pistache::Http::Request &request, Pistache::Ht
   workers_->post([this, finish, shared_writer, converted = std::move(converted)] {
     finish(*shared_writer, converted, dispatcher_.dispatch(converted));
   });
+}
+
+// On the reactor thread, like the websocket that follows: opening a session
+// must not block.
+void HttpServer::accept_websocket(const HttpRequest &request, Pistache::Http::ResponseWriter writer) {
+  WebSocketAcceptance acceptance = dispatcher_.accept_websocket(request);
+  if (acceptance.refusal) {
+    spdlog::info("WEBSOCKET {} {}", request.path, acceptance.refusal->status);
+    write_response(writer, *acceptance.refusal, false);
+    return;
+  }
+  auto peer = writer.getPeer();
+  if (!peer) return;
+  spdlog::info("WEBSOCKET {} 101", request.path);
+  upgrade_to_websocket(
+      peer, switching_protocols_response(request.header("sec-websocket-key").value_or(""), acceptance.subprotocol),
+      std::move(acceptance.session), options_.max_request_bytes);
 }
 
 int HttpServer::drain(std::chrono::milliseconds grace) {

@@ -4,6 +4,7 @@
 // other connections it serves (docs/architecture.md).
 #pragma once
 
+#include "http_types.h"
 #include "request_dispatcher.h"
 #include "worker_pool.h"
 
@@ -47,6 +48,8 @@ class HttpServer {
   void on_request(const Pistache::Http::Request &request, Pistache::Http::ResponseWriter writer);
 
  private:
+  void accept_websocket(const HttpRequest &request, Pistache::Http::ResponseWriter writer);
+
   const RequestDispatcher &dispatcher_;
   HttpServerOptions options_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
