@@ -7,7 +7,9 @@
 #include "concurrency/lease_storage.h"
 #include "concurrency/slot_wait_caps.h"
 #include "database/migrations.h"
+#include "events/event_bus.h"
 #include "services/lease_repossessor.h"
+#include "services/task_run_recorder.h"
 #include "settings/settings.h"
 #include "startup.h"
 #include "version.h"
@@ -16,6 +18,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
 namespace prefectd {
 namespace {
@@ -54,7 +57,8 @@ int run_serve() {
   Router router(settings.text("PREFECT_SERVER_API_BASE_PATH").value_or("/api"));
   register_all_routes(router);
   ConcurrencyLeaseStorage leases;
-  ServerContext context{settings, database, Timestamp::now(), leases};
+  EventBus events;
+  ServerContext context{settings, database, Timestamp::now(), leases, events};
   RequestDispatcher dispatcher(router, context);
 
   HttpServerOptions options;
@@ -67,6 +71,12 @@ int run_serve() {
           ? static_cast<size_t>(settings.integer("PREFECTD_DATABASE_WORKERS"))
           : static_cast<size_t>(settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE") +
                                 settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW"));
+  // Consumers subscribe before the first event can arrive.
+  std::optional<TaskRunRecorder> task_run_recorder;
+  if (settings.boolean("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED")) {
+    task_run_recorder.emplace(database, events, TaskRunRecorderOptions::from(settings));
+    task_run_recorder->start();
+  }
   HttpServer server(dispatcher, options);
   try {
     server.start();
@@ -93,6 +103,8 @@ int run_serve() {
   if (unfinished > 0) spdlog::warn("{} request(s) still running after the grace period", unfinished);
   repossessor.stop();
   server.stop();
+  // After the server: events that arrived until the end are still written.
+  if (task_run_recorder) task_run_recorder->stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -44,6 +44,14 @@ const HonouredSetting kHonouredPrefectSettings[] = {
     {"PREFECT_SERVER_CONCURRENCY_MAXIMUM_CONCURRENCY_SLOT_WAIT_SECONDS", "cap of Retry-After on other global limits"},
     {"PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED", "run the service that frees the slots of expired leases"},
     {"PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS", "how often expired concurrency leases are reclaimed"},
+    {"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED",
+     "run the service that records the task runs and states clients report as events"},
+    {"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "task run events written together"},
+    {"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL",
+     "seconds after which task run events short of a batch are written"},
+    {"PREFECT_SERVER_EVENTS_MAXIMUM_LABELS_PER_RESOURCE", "most labels an event's resource may carry"},
+    {"PREFECT_SERVER_EVENTS_MAXIMUM_RELATED_RESOURCES", "most related resources an event may name"},
+    {"PREFECT_SERVER_EVENTS_MAXIMUM_EVENT_NAME_LENGTH", "longest event name accepted"},
     {"PREFECT_TESTING_UNIT_TEST_MODE", "shorter SQLite busy timeout for test suites"},
 };
 const size_t kHonouredPrefectSettingCount = std::size(kHonouredPrefectSettings);

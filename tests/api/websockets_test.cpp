@@ -47,7 +47,9 @@ TEST_P(WebSockets, WithoutSubprotocol_IsAcceptedInLegacyModeWithoutHandshake) {
   WebSocketClient socket(server_->port(), kEventsIn);
   ASSERT_EQ(socket.status(), 101);
   EXPECT_EQ(socket.headers().count("sec-websocket-protocol"), 0u);
-  socket.send_text(R"({"type": "auth", "token": null})");  // an event, to a legacy socket: no answer
+  // The first frame is already an event; the server never answers one.
+  socket.send_text(R"({"id": "0198d4c7-1111-7000-8000-000000000001", "occurred": "2026-08-21T10:00:01Z", )"
+                   R"("event": "prefect.flow.touched", "resource": {"prefect.resource.id": "prefect.flow.1"}})");
   EXPECT_EQ(socket.next(std::chrono::milliseconds(200)).kind, Kind::Timeout);
 }
 

@@ -1,0 +1,63 @@
+#include "event_bus.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace prefectd {
+
+std::vector<SharedEvent> EventSubscription::take(size_t most, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  arrived_.wait_for(lock, timeout, [this] { return closed_ || !queue_.empty(); });
+  std::vector<SharedEvent> taken;
+  while (!queue_.empty() && taken.size() < most) {
+    taken.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return taken;
+}
+
+void EventSubscription::put_back(std::vector<SharedEvent> events) {
+  std::lock_guard lock(mutex_);
+  queue_.insert(queue_.begin(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+}
+
+size_t EventSubscription::size() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void EventSubscription::close() {
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  arrived_.notify_all();
+}
+
+void EventSubscription::offer(const SharedEvent &event) {
+  {
+    std::lock_guard lock(mutex_);
+    if (capacity_ > 0 && queue_.size() >= capacity_) {
+      spdlog::warn("{} queue is full ({} events); dropping event {}", name_, capacity_, event->id.to_string());
+      return;
+    }
+    queue_.push_back(event);
+  }
+  arrived_.notify_one();
+}
+
+std::shared_ptr<EventSubscription> EventBus::subscribe(std::string name, size_t capacity) {
+  auto subscription = std::make_shared<EventSubscription>(std::move(name), capacity);
+  std::lock_guard lock(mutex_);
+  subscriptions_.push_back(subscription);
+  return subscription;
+}
+
+void EventBus::publish(ReceivedEvent event) {
+  auto shared = std::make_shared<const ReceivedEvent>(std::move(event));
+  std::lock_guard lock(mutex_);
+  for (const auto &subscription : subscriptions_) subscription->offer(shared);
+}
+
+}  // namespace prefectd

@@ -1,0 +1,60 @@
+// The in-process message bus of received events (Prefect's in-memory
+// messaging broker, topic "events"; services.md §1.5). Publishers (POST
+// /events, /events/in) never wait: each consumer has its own queue and its
+// own thread that drains it. A full queue drops the newest event with a
+// warning, as Prefect's bounded queues do.
+#pragma once
+
+#include "event.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace prefectd {
+
+using SharedEvent = std::shared_ptr<const ReceivedEvent>;
+
+// One consumer's queue.
+class EventSubscription {
+ public:
+  EventSubscription(std::string name, size_t capacity) : name_(std::move(name)), capacity_(capacity) {}
+
+  // Up to `most` events, waiting up to `timeout` for the first; empty when
+  // none came or the subscription is closed.
+  std::vector<SharedEvent> take(size_t most, std::chrono::milliseconds timeout);
+  // Events put back after a failed attempt, ahead of the new ones.
+  void put_back(std::vector<SharedEvent> events);
+  size_t size() const;
+  // Wakes a waiting take(); later ones return at once.
+  void close();
+
+ private:
+  friend class EventBus;
+  void offer(const SharedEvent &event);
+
+  std::string name_;
+  size_t capacity_;  // 0: unbounded
+  mutable std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::deque<SharedEvent> queue_;
+  bool closed_ = false;
+};
+
+class EventBus {
+ public:
+  // A new consumer queue that sees every event published from now on.
+  std::shared_ptr<EventSubscription> subscribe(std::string name, size_t capacity = 0);
+  void publish(ReceivedEvent event);
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<EventSubscription>> subscriptions_;
+};
+
+}  // namespace prefectd
