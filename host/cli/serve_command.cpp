@@ -8,6 +8,7 @@
 #include "concurrency/slot_wait_caps.h"
 #include "database/migrations.h"
 #include "events/event_bus.h"
+#include "services/event_persister.h"
 #include "services/lease_repossessor.h"
 #include "services/task_run_recorder.h"
 #include "settings/settings.h"
@@ -18,7 +19,8 @@
 
 #include <csignal>
 #include <cstdio>
-#include <optional>
+#include <memory>
+#include <vector>
 
 namespace prefectd {
 namespace {
@@ -72,11 +74,14 @@ int run_serve() {
           : static_cast<size_t>(settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE") +
                                 settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW"));
   // Consumers subscribe before the first event can arrive.
-  std::optional<TaskRunRecorder> task_run_recorder;
+  std::vector<std::unique_ptr<BatchedEventConsumer>> event_consumers;
   if (settings.boolean("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED")) {
-    task_run_recorder.emplace(database, events, TaskRunRecorderOptions::from(settings));
-    task_run_recorder->start();
+    event_consumers.push_back(make_task_run_recorder(database, events, settings));
   }
+  if (settings.boolean("PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED")) {
+    event_consumers.push_back(make_event_persister(database, events, settings));
+  }
+  for (auto &consumer : event_consumers) consumer->start();
   HttpServer server(dispatcher, options);
   try {
     server.start();
@@ -104,7 +109,7 @@ int run_serve() {
   repossessor.stop();
   server.stop();
   // After the server: events that arrived until the end are still written.
-  if (task_run_recorder) task_run_recorder->stop();
+  for (auto &consumer : event_consumers) consumer->stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -294,7 +294,118 @@ TEST_P(Events, EventsNotFromAClientOrchestratingItsTasks_AreNotRecorded) {
   EXPECT_EQ(get("/task_runs/" + new_uuid(500)).status, 404);
 }
 
+// The event persister (services.md §1.5) and POST /events/filter (api-surface.md §2.11).
+class StoredEvents : public RunApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    if (!IsSkipped()) {
+      start({{"PREFECT_SERVER_SERVICES_EVENT_PERSISTER_BATCH_SIZE", "1"},
+             {"PREFECT_SERVER_SERVICES_EVENT_PERSISTER_FLUSH_INTERVAL", "0.05"}});
+    }
+  }
+
+  static std::string event(int n, const std::string &name, const std::string &occurred, const std::string &resource,
+                           const std::string &related = "[]") {
+    return R"({"id": ")" + new_uuid(n) + R"(", "occurred": ")" + occurred + R"(", "event": ")" + name +
+           R"(", "resource": {"prefect.resource.id": ")" + resource + R"(", "color": "blue"}, "related": )" + related +
+           R"(, "payload": {"n": )" + std::to_string(n) + "}}";
+  }
+
+  JsonAnswer filter(const std::string &body) { return call("POST", "/events/filter", "/events/filter", body); }
+
+  // Posts `events` and waits until the persister has stored `expected` events in all.
+  void post_and_wait(const std::string &events, int64_t expected) {
+    HttpResult posted = send("POST", "/events", events);
+    ASSERT_EQ(posted.status, 204) << posted.body;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (filter("{}").json["total"].GetInt64() < expected && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  void store_three() {
+    post_and_wait("[" + event(1, "prefect.flow-run.Running", "2026-11-01T10:00:00Z", "prefect.flow-run.a") + ", " +
+                      event(2, "prefect.task-run.Completed", "2026-11-01T10:00:02Z", "prefect.task-run.b",
+                            R"([{"prefect.resource.id": "prefect.flow-run.a", "prefect.resource.role": "flow-run"}])") +
+                      ", " + event(3, "prefect.work-pool.ready", "2026-11-01T10:00:01Z", "prefect.work-pool.c") + "]",
+                  3);
+  }
+
+  static std::vector<std::string> ids(const JsonAnswer &page) {
+    std::vector<std::string> found;
+    for (const auto &stored : page.json["events"].GetArray()) found.emplace_back(stored["id"].GetString());
+    return found;
+  }
+};
+
+TEST_P(StoredEvents, PostedEvents_AreStoredAndReadNewestFirst) {
+  store_three();
+  JsonAnswer page = filter("{}");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.json["total"].GetInt(), 3);
+  EXPECT_TRUE(page.json["next_page"].IsNull());
+  EXPECT_EQ(ids(page), (std::vector<std::string>{new_uuid(2), new_uuid(3), new_uuid(1)}));
+  const auto &completed = page.json["events"][0];
+  EXPECT_STREQ(completed["event"].GetString(), "prefect.task-run.Completed");
+  EXPECT_STREQ(completed["resource"]["color"].GetString(), "blue");
+  EXPECT_STREQ(completed["related"][0]["prefect.resource.role"].GetString(), "flow-run");
+  EXPECT_EQ(completed["payload"]["n"].GetInt(), 2);
+  EXPECT_TRUE(completed["received"].IsString());
+}
+
+TEST_P(StoredEvents, AnEventSentTwice_IsStoredOnce) {
+  const std::string once = event(7, "x.y", "2026-11-01T10:00:00Z", "r.1");
+  post_and_wait("[" + once + "]", 1);
+  post_and_wait("[" + once + ", " + event(8, "x.y", "2026-11-01T10:00:01Z", "r.1") + "]", 2);
+  EXPECT_EQ(filter("{}").json["total"].GetInt(), 2);
+}
+
+TEST_P(StoredEvents, Filters_NarrowByNameResourceRelatedIdAndTime) {
+  store_three();
+  auto matching = [&](const std::string &event_filter) { return ids(filter(R"({"filter": )" + event_filter + "}")); };
+  EXPECT_EQ(matching(R"({"event": {"prefix": ["prefect.flow-run.", "prefect.task-run."]}})"),
+            (std::vector<std::string>{new_uuid(2), new_uuid(1)}));
+  EXPECT_EQ(matching(R"({"event": {"exclude_name": ["prefect.work-pool.ready"]}, "order": "ASC"})"),
+            (std::vector<std::string>{new_uuid(1), new_uuid(2)}));
+  EXPECT_EQ(matching(R"({"resource": {"id": ["prefect.work-pool.c"]}})"), (std::vector<std::string>{new_uuid(3)}));
+  EXPECT_EQ(matching(R"({"related": {"role": ["flow-run"]}})"), (std::vector<std::string>{new_uuid(2)}));
+  EXPECT_EQ(matching(R"({"any_resource": {"id": ["prefect.flow-run.a"]}})"),
+            (std::vector<std::string>{new_uuid(2), new_uuid(1)}));
+  EXPECT_EQ(matching(R"({"id": {"id": [")" + new_uuid(3) + R"("]}})"), (std::vector<std::string>{new_uuid(3)}));
+  EXPECT_EQ(matching(R"({"occurred": {"since": "2026-11-01T10:00:01Z", "until": "2026-11-01T10:00:01.5Z"}})"),
+            (std::vector<std::string>{new_uuid(3)}));
+}
+
+TEST_P(StoredEvents, Pages_FollowTheNextPageLink) {
+  store_three();
+  JsonAnswer first = filter(R"({"limit": 2})");
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(ids(first), (std::vector<std::string>{new_uuid(2), new_uuid(3)}));
+  ASSERT_TRUE(first.json["next_page"].IsString()) << first.body;
+  const std::string link = first.json["next_page"].GetString();
+  const std::string marker = "/api/events/filter/next?page-token=";
+  ASSERT_NE(link.find(marker), std::string::npos) << link;
+  HttpResult second = client_.request("GET", link);
+  ASSERT_EQ(second.status, 200) << second.body;
+  expect_contract("GET", "/events/filter/next", second);
+  auto page = parse_json(second.body);
+  ASSERT_EQ(page["events"].Size(), 1u);
+  EXPECT_STREQ(page["events"][0]["id"].GetString(), new_uuid(1).c_str());
+  EXPECT_EQ(page["total"].GetInt(), 3);
+  EXPECT_TRUE(page["next_page"].IsNull());
+}
+
+TEST_P(StoredEvents, ABrokenPageToken_Is403) {
+  EXPECT_EQ(get("/events/filter/next?page-token=bm90LWEtdG9rZW4=").status, 403);
+}
+
+TEST_P(StoredEvents, LimitAboveFifty_Is422) {
+  EXPECT_EQ(filter(R"({"limit": 51})").status, 422);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Events, testing::ValuesIn(backend_names()), backend_test_name);
+INSTANTIATE_TEST_SUITE_P(Backends, StoredEvents, testing::ValuesIn(backend_names()), backend_test_name);
 
 }  // namespace
 }  // namespace prefectd
