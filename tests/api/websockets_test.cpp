@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <string>
 
 namespace prefectd {
@@ -127,6 +128,29 @@ TEST_P(WebSockets, HttpRequests_KeepWorkingWhileSocketsAreOpen) {
   EXPECT_EQ(send("POST", "/flows/", R"({"name": "beside-a-socket"})").status, 201);
   first.send_text(R"({"type": "auth", "token": null})");
   EXPECT_EQ(first.next().kind, Kind::Text);
+}
+
+TEST_P(WebSockets, AFrameLargerThanOneRead_ArrivesWhole) {
+  WebSocketClient socket(server_->port(), kEventsIn, {"prefect"});
+  ASSERT_EQ(socket.status(), 101);
+  socket.send_text(R"({"type": "auth", "token": null})");
+  ASSERT_EQ(socket.next().kind, Kind::Text);
+  // 200 kB: many TCP reads, one event. A broken reassembly fails the socket.
+  socket.send_text(R"({"id": "0198d4c7-1111-7000-8000-000000000002", "occurred": "2026-08-21T10:00:01Z", )"
+                   R"("event": "prefect.flow.touched", "resource": {"prefect.resource.id": "prefect.flow.1"}, )"
+                   R"("payload": {"blob": ")" +
+                   std::string(200000, 'x') + R"("}})");
+  socket.send_ping("after");
+  WebSocketMessage pong = socket.next();
+  ASSERT_EQ(pong.kind, Kind::Pong);
+  EXPECT_EQ(pong.payload, "after");
+}
+
+TEST_P(WebSockets, Sigterm_StopsTheServerWhileASocketIsOpen) {
+  WebSocketClient socket(server_->port(), kEventsIn, {"prefect"});
+  ASSERT_EQ(socket.status(), 101);
+  EXPECT_EQ(server_->stop(SIGTERM, std::chrono::seconds(10)), 0) << server_->output();
+  EXPECT_EQ(socket.next().kind, Kind::Disconnected);
 }
 
 TEST_P(WebSocketsWithAuth, RightToken_IsAccepted) {
