@@ -59,7 +59,7 @@ int run_serve() {
   Router router(settings.text("PREFECT_SERVER_API_BASE_PATH").value_or("/api"));
   register_all_routes(router);
   ConcurrencyLeaseStorage leases;
-  EventBus events;
+  EventBus events(static_cast<size_t>(settings.integer("PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES")));
   ServerContext context{settings, database, Timestamp::now(), leases, events};
   RequestDispatcher dispatcher(router, context);
 

@@ -1,5 +1,8 @@
 #include "event_bus.h"
 
+#include "api/json_writer.h"
+
+#include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -54,10 +57,31 @@ std::shared_ptr<EventSubscription> EventBus::subscribe(std::string name, size_t 
   return subscription;
 }
 
-void EventBus::publish(ReceivedEvent event) {
+bool EventBus::seen_recently(const Uuid &id, Clock::time_point now) {
+  while (!recent_ids_.empty() && (recent_ids_.front().second <= now || recent_ids_.size() >= kRememberedIds)) {
+    recent_id_set_.erase(recent_ids_.front().first);
+    recent_ids_.pop_front();
+  }
+  if (recent_id_set_.contains(id)) return true;
+  recent_ids_.emplace_back(id, now + kRememberedFor);
+  recent_id_set_.insert(id);
+  return false;
+}
+
+bool EventBus::publish(ReceivedEvent event) {
+  rapidjson::Document written;
+  write_received_event(event, written, written.GetAllocator());
+  const size_t size = to_json(written).size();
+  if (size > maximum_event_bytes_) {
+    spdlog::warn("refusing to publish event {} ({}) of {} bytes", event.id.to_string(), event.event.substr(0, 100),
+                 size);
+    return false;
+  }
   auto shared = std::make_shared<const ReceivedEvent>(std::move(event));
   std::lock_guard lock(mutex_);
+  if (seen_recently(shared->id, Clock::now())) return false;
   for (const auto &subscription : subscriptions_) subscription->offer(shared);
+  return true;
 }
 
 }  // namespace prefectd

@@ -2,7 +2,10 @@
 // messaging broker, topic "events"; services.md §1.5). Publishers (POST
 // /events, /events/in) never wait: each consumer has its own queue and its
 // own thread that drains it. A full queue drops the newest event with a
-// warning, as Prefect's bounded queues do.
+// warning. As Prefect's event publisher does, the bus refuses an event
+// larger than PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES and passes over one
+// whose id it has seen in the last five minutes (clients resend the events
+// a broken connection left unconfirmed).
 #pragma once
 
 #include "event.h"
@@ -13,6 +16,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,13 +52,27 @@ class EventSubscription {
 
 class EventBus {
  public:
+  // What Prefect's in-memory cache remembers: 1000 ids for five minutes.
+  static constexpr size_t kRememberedIds = 1000;
+  static constexpr std::chrono::minutes kRememberedFor{5};
+
+  explicit EventBus(size_t maximum_event_bytes = 1'500'000) : maximum_event_bytes_(maximum_event_bytes) {}
+
   // A new consumer queue that sees every event published from now on.
   std::shared_ptr<EventSubscription> subscribe(std::string name, size_t capacity = 0);
-  void publish(ReceivedEvent event);
+  // False when the event was refused (too large) or passed over (a duplicate).
+  bool publish(ReceivedEvent event);
 
  private:
+  using Clock = std::chrono::steady_clock;
+  // True when `id` was published recently; remembers it otherwise.
+  bool seen_recently(const Uuid &id, Clock::time_point now);
+
+  size_t maximum_event_bytes_;
   std::mutex mutex_;
   std::vector<std::shared_ptr<EventSubscription>> subscriptions_;
+  std::deque<std::pair<Uuid, Clock::time_point>> recent_ids_;  // oldest first
+  std::set<Uuid> recent_id_set_;
 };
 
 }  // namespace prefectd

@@ -59,6 +59,7 @@ const HonouredSetting kHonouredPrefectSettings[] = {
     {"PREFECT_SERVER_EVENTS_MAXIMUM_LABELS_PER_RESOURCE", "most labels an event's resource may carry"},
     {"PREFECT_SERVER_EVENTS_MAXIMUM_RELATED_RESOURCES", "most related resources an event may name"},
     {"PREFECT_SERVER_EVENTS_MAXIMUM_EVENT_NAME_LENGTH", "longest event name accepted"},
+    {"PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES", "largest event (as JSON) passed on; larger ones are dropped"},
     {"PREFECT_TESTING_UNIT_TEST_MODE", "shorter SQLite busy timeout for test suites"},
 };
 const size_t kHonouredPrefectSettingCount = std::size(kHonouredPrefectSettings);
