@@ -3,6 +3,7 @@
 #include "error_responses.h"
 #include "websocket/pistache_upgrade.h"
 #include "websocket/websocket_handshake.h"
+#include "websocket/websocket_keep_alive.h"
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -105,6 +106,7 @@ HttpServer::~HttpServer() {
 
 void HttpServer::start() {
   if (options_.database_workers > 0) workers_ = std::make_unique<WorkerPool>(options_.database_workers);
+  keep_alive_ = std::make_unique<WebSocketKeepAlive>(options_.websocket_ping_interval, options_.websocket_ping_timeout);
   Pistache::Address address(options_.host, Pistache::Port(static_cast<uint16_t>(options_.port)));
   endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
   auto pistache_options = Pistache::Http::Endpoint::options()
@@ -165,9 +167,10 @@ void HttpServer::accept_websocket(const HttpRequest &request, Pistache::Http::Re
   auto peer = writer.getPeer();
   if (!peer) return;
   spdlog::info("WEBSOCKET {} 101", request.path);
-  upgrade_to_websocket(
+  auto connection = upgrade_to_websocket(
       peer, switching_protocols_response(request.header("sec-websocket-key").value_or(""), acceptance.subprotocol),
       std::move(acceptance.session), options_.max_request_bytes);
+  keep_alive_->watch(connection);
 }
 
 int HttpServer::drain(std::chrono::milliseconds grace) {
@@ -180,6 +183,7 @@ int HttpServer::drain(std::chrono::milliseconds grace) {
 void HttpServer::stop() {
   // Workers first: a job still running must find the reactor alive to answer.
   workers_.reset();
+  keep_alive_.reset();
   if (endpoint_) {
     endpoint_->shutdown();
     endpoint_.reset();

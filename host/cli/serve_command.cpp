@@ -82,6 +82,10 @@ int run_serve() {
     event_consumers.push_back(make_event_persister(database, events, settings));
   }
   for (auto &consumer : event_consumers) consumer->start();
+  options.websocket_ping_interval = std::chrono::milliseconds(
+      static_cast<int64_t>(settings.number("PREFECT_SERVER_API_WEBSOCKET_PING_INTERVAL") * 1000));
+  options.websocket_ping_timeout = std::chrono::milliseconds(
+      static_cast<int64_t>(settings.number("PREFECT_SERVER_API_WEBSOCKET_PING_TIMEOUT") * 1000));
   HttpServer server(dispatcher, options);
   try {
     server.start();

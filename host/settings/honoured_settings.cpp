@@ -11,6 +11,8 @@ const HonouredSetting kHonouredPrefectSettings[] = {
     {"PREFECT_SERVER_API_BASE_PATH", "mount path of the REST API (unset: /api)"},
     {"PREFECT_SERVER_API_AUTH_STRING",
      "user:password websocket clients must send in their auth message (HTTP basic auth is not enforced yet)"},
+    {"PREFECT_SERVER_API_WEBSOCKET_PING_INTERVAL", "seconds of websocket silence after which the server pings"},
+    {"PREFECT_SERVER_API_WEBSOCKET_PING_TIMEOUT", "seconds a pinged websocket has to answer before it is dropped"},
     {"PREFECT_SERVER_API_DEFAULT_LIMIT", "largest (and default) limit of filter queries"},
     {"PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED", "serve /csrf-token (CSRF headers on writes are not enforced yet)"},
     {"PREFECT_SERVER_API_CSRF_TOKEN_EXPIRATION", "lifetime of a CSRF token"},

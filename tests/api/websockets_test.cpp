@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <string>
+#include <thread>
 
 namespace prefectd {
 namespace {
@@ -187,6 +188,42 @@ TEST_P(WebSocketsWithAuth, WithoutPrefectSubprotocol_IsRefusedBeforeTheUpgrade) 
   EXPECT_EQ(socket.status(), 403);
 }
 
+// Keep-alive pings every 0.2 s of silence, 0.2 s to answer.
+class WebSocketKeepAlives : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    if (!IsSkipped()) {
+      start({{"PREFECT_SERVER_API_WEBSOCKET_PING_INTERVAL", "0.2"},
+             {"PREFECT_SERVER_API_WEBSOCKET_PING_TIMEOUT", "0.2"}});
+    }
+  }
+};
+
+TEST_P(WebSocketKeepAlives, AClientThatAnswersPings_StaysConnected) {
+  WebSocketClient socket(server_->port(), kEventsIn, {"prefect"});
+  ASSERT_EQ(socket.status(), 101);
+  // Reading answers the server's pings (wslay pongs them).
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1000);
+  while (std::chrono::steady_clock::now() < until) {
+    ASSERT_EQ(socket.next(std::chrono::milliseconds(50)).kind, Kind::Timeout);
+  }
+  socket.send_text(R"({"type": "auth", "token": null})");
+  EXPECT_EQ(socket.next().kind, Kind::Text);
+}
+
+TEST_P(WebSocketKeepAlives, AClientThatNeverAnswers_IsDropped) {
+  WebSocketClient socket(server_->port(), kEventsIn, {"prefect"});
+  ASSERT_EQ(socket.status(), 101);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // silent: no pong goes out
+  WebSocketMessage closed = socket.wait_closed();
+  ASSERT_EQ(closed.kind, Kind::Close);
+  EXPECT_EQ(closed.close_code, 1011);
+  EXPECT_EQ(closed.payload, "keepalive ping timeout");
+  EXPECT_EQ(get("/health").status, 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, WebSocketKeepAlives, testing::ValuesIn(backend_names()), backend_test_name);
 INSTANTIATE_TEST_SUITE_P(Backends, WebSockets, testing::ValuesIn(backend_names()), backend_test_name);
 INSTANTIATE_TEST_SUITE_P(Backends, WebSocketsWithAuth, testing::ValuesIn(backend_names()), backend_test_name);
 

@@ -194,6 +194,31 @@ TEST_F(WebSocketConnectionTest, UnmaskedFrame_IsAProtocolError) {
   EXPECT_NE(written_.back().after, After::KeepOpen);
 }
 
+TEST_F(WebSocketConnectionTest, KeepAlive_PingsAfterSilenceThenDropsAClientThatNeverAnswers) {
+  using std::chrono::milliseconds;
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(connection_.keep_alive(start, milliseconds(60000), milliseconds(1000)));
+  EXPECT_TRUE(written_.empty());  // not silent long enough
+  const auto later = start + milliseconds(61000);
+  EXPECT_TRUE(connection_.keep_alive(later, milliseconds(60000), milliseconds(1000)));
+  client_.read(all_written());
+  ASSERT_EQ(client_.received.size(), 1u);
+  EXPECT_EQ(client_.received[0].opcode, WSLAY_PING);
+  EXPECT_TRUE(connection_.keep_alive(later + milliseconds(500), milliseconds(60000), milliseconds(1000)));
+  EXPECT_FALSE(connection_.keep_alive(later + milliseconds(1500), milliseconds(60000), milliseconds(1000)));
+  EXPECT_EQ(written_.back().after, After::Drop);
+}
+
+TEST_F(WebSocketConnectionTest, KeepAlive_AnyAnswerKeepsTheConnection) {
+  using std::chrono::milliseconds;
+  const auto later = std::chrono::steady_clock::now() + milliseconds(61000);
+  connection_.keep_alive(later, milliseconds(60000), milliseconds(1000));
+  client_.read(all_written());
+  feed(client_.flush());  // the client's pong
+  EXPECT_TRUE(connection_.keep_alive(later + milliseconds(1500), milliseconds(60000), milliseconds(1000)));
+  EXPECT_NE(written_.back().after, After::Drop);
+}
+
 TEST(WebSocketHandshake, AcceptValue_IsRfc6455sExample) {
   EXPECT_EQ(websocket_accept_value("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 }

@@ -8,7 +8,7 @@
 
 #include <sys/socket.h>
 
-#include <atomic>
+#include <mutex>
 
 namespace prefectd {
 namespace {
@@ -22,8 +22,12 @@ using Pistache::Http::Private::StepId;
 constexpr const char *kWebSocketPeerData = "prefectd.websocket";
 
 // Whether Pistache still owns the socket; shared by the connection's writer
-// and the peer's data, and touched only on the reactor thread.
+// and the peer's data. Pistache marks the peer gone under the mutex before
+// it closes the descriptor, and the writer shuts the socket down under it,
+// so a descriptor number reused by a new connection is never touched, even
+// by the keep-alive thread.
 struct SocketLiveness {
+  std::mutex mutex;
   bool disconnected = false;
 };
 
@@ -60,9 +64,10 @@ WebSocketConnection::Writer socket_writer(const std::shared_ptr<Pistache::Tcp::P
   std::weak_ptr<Pistache::Tcp::Peer> weak_peer = socket_peer;
   return [weak_peer, liveness](std::string bytes, WebSocketConnection::After after) {
     auto target = weak_peer.lock();
-    if (!target || liveness->disconnected) return;
+    if (!target) return;
     auto end_socket = [weak_peer, liveness, after] {
       auto peer = weak_peer.lock();
+      std::lock_guard lock(liveness->mutex);
       if (!peer || liveness->disconnected || after == WebSocketConnection::After::KeepOpen) return;
       // Shutting down (not closing) lets Pistache see the end of the stream
       // and release the peer through its own disconnection path.
@@ -80,8 +85,10 @@ WebSocketConnection::Writer socket_writer(const std::shared_ptr<Pistache::Tcp::P
 
 }  // namespace
 
-void upgrade_to_websocket(const std::shared_ptr<Pistache::Tcp::Peer> &peer, const std::string &switching_response,
-                          std::unique_ptr<WebSocketSession> session, size_t max_message_bytes) {
+std::shared_ptr<WebSocketConnection> upgrade_to_websocket(const std::shared_ptr<Pistache::Tcp::Peer> &peer,
+                                                          const std::string &switching_response,
+                                                          std::unique_ptr<WebSocketSession> session,
+                                                          size_t max_message_bytes) {
   auto liveness = std::make_shared<SocketLiveness>();
   auto connection =
       std::make_shared<WebSocketConnection>(std::move(session), socket_writer(peer, liveness), max_message_bytes);
@@ -92,11 +99,14 @@ void upgrade_to_websocket(const std::shared_ptr<Pistache::Tcp::Peer> &peer, cons
   // are closed after the keep-alive timeout.
   peer->send(Pistache::RawBuffer(switching_response, switching_response.size()));
   connection->open();
+  return connection;
 }
 
 void forget_websocket(const std::shared_ptr<Pistache::Tcp::Peer> &peer) {
-  if (auto liveness = peer->tryGetData(kWebSocketPeerData)) {
-    std::static_pointer_cast<SocketLiveness>(liveness)->disconnected = true;
+  if (auto data = peer->tryGetData(kWebSocketPeerData)) {
+    auto liveness = std::static_pointer_cast<SocketLiveness>(data);
+    std::lock_guard lock(liveness->mutex);
+    liveness->disconnected = true;
   }
 }
 

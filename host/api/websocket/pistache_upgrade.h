@@ -8,6 +8,7 @@
 // no longer apply to it. Everything here runs on the peer's reactor thread.
 #pragma once
 
+#include "websocket_connection.h"
 #include "websocket_session.h"
 
 #include <memory>
@@ -21,8 +22,11 @@ namespace prefectd {
 
 // Writes `switching_response` (the 101 answer) and runs `session` on the
 // connection from then on. Call from the handler of the upgrade request.
-void upgrade_to_websocket(const std::shared_ptr<Pistache::Tcp::Peer> &peer, const std::string &switching_response,
-                          std::unique_ptr<WebSocketSession> session, size_t max_message_bytes);
+// The peer owns the connection; the caller may watch it (keep-alive).
+std::shared_ptr<WebSocketConnection> upgrade_to_websocket(const std::shared_ptr<Pistache::Tcp::Peer> &peer,
+                                                          const std::string &switching_response,
+                                                          std::unique_ptr<WebSocketSession> session,
+                                                          size_t max_message_bytes);
 
 // Pistache reports that the connection is gone (its file descriptor is
 // closed and may be reused): a pending close must not touch it any more.

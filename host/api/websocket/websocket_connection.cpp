@@ -47,6 +47,8 @@ void WebSocketConnection::receive(const char *data, size_t length) {
   std::lock_guard lock(mutex_);
   if (finished_) return;
   pending_input_ = std::string_view(data, length);
+  last_input_ = std::chrono::steady_clock::now();
+  ping_sent_.reset();
   receiving_ = true;
   const int status = wslay_event_recv(context_.get());
   receiving_ = false;
@@ -57,6 +59,28 @@ void WebSocketConnection::receive(const char *data, size_t length) {
     return;
   }
   flush();
+}
+
+bool WebSocketConnection::keep_alive(std::chrono::steady_clock::time_point now, std::chrono::milliseconds interval,
+                                     std::chrono::milliseconds timeout) {
+  std::lock_guard lock(mutex_);
+  if (finished_) return false;
+  if (ping_sent_) {
+    if (now - *ping_sent_ < timeout) return true;
+    // Whatever wslay still holds cannot reach a client that stopped answering.
+    constexpr std::string_view kReason = "keepalive ping timeout";
+    wslay_event_queue_close(context_.get(), static_cast<uint16_t>(CloseCode::InternalError),
+                            reinterpret_cast<const uint8_t *>(kReason.data()), kReason.size());
+    wslay_event_send(context_.get());
+    finished_ = true;
+    writer_(std::exchange(output_, {}), After::Drop);
+    return false;
+  }
+  if (now - last_input_ < interval) return true;
+  wslay_event_msg ping{WSLAY_PING, reinterpret_cast<const uint8_t *>("keepalive"), 9};
+  if (wslay_event_queue_msg(context_.get(), &ping) == 0) ping_sent_ = now;
+  flush();
+  return !finished_;
 }
 
 void WebSocketConnection::send_text(std::string_view text) {

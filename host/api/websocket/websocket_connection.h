@@ -12,10 +12,12 @@
 
 #include <wslay/wslay.h>
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +40,12 @@ class WebSocketConnection final : private WebSocketChannel {
   void open();
   // Bytes read from the socket, in order.
   void receive(const char *data, size_t length);
+  // Keep-alive, as uvicorn's ws_ping_interval and ws_ping_timeout: called
+  // often from any thread, it pings a client that has sent nothing for
+  // `interval`, and fails the connection (1011) when nothing at all has come
+  // back within `timeout` of the ping. False once the connection is over.
+  bool keep_alive(std::chrono::steady_clock::time_point now, std::chrono::milliseconds interval,
+                  std::chrono::milliseconds timeout);
 
  private:
   struct ContextDeleter {
@@ -61,6 +69,8 @@ class WebSocketConnection final : private WebSocketChannel {
   std::string output_;
   bool receiving_ = false;  // inside wslay or a session callback: flush when it returns
   bool finished_ = false;   // the writer was told to close or drop
+  std::chrono::steady_clock::time_point last_input_ = std::chrono::steady_clock::now();
+  std::optional<std::chrono::steady_clock::time_point> ping_sent_;  // unanswered since
 };
 
 }  // namespace prefectd
