@@ -20,11 +20,6 @@ std::vector<SharedEvent> EventSubscription::take(size_t most, std::chrono::milli
   return taken;
 }
 
-void EventSubscription::put_back(std::vector<SharedEvent> events) {
-  std::lock_guard lock(mutex_);
-  queue_.insert(queue_.begin(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
-}
-
 size_t EventSubscription::size() const {
   std::lock_guard lock(mutex_);
   return queue_.size();

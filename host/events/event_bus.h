@@ -32,8 +32,6 @@ class EventSubscription {
   // Up to `most` events, waiting up to `timeout` for the first; empty when
   // none came or the subscription is closed.
   std::vector<SharedEvent> take(size_t most, std::chrono::milliseconds timeout);
-  // Events put back after a failed attempt, ahead of the new ones.
-  void put_back(std::vector<SharedEvent> events);
   size_t size() const;
   // Wakes a waiting take(); later ones return at once.
   void close();

@@ -42,19 +42,20 @@ void BatchedEventConsumer::run() {
     for (SharedEvent &event : subscription_->take(1000, stopping ? std::chrono::milliseconds(0) : wait)) {
       if (keep_(*event)) pending_.push_back({std::move(event), 0});
     }
-    // A full batch is written at once; after a failure, the rest waits for
-    // the next flush.
-    bool healthy = true;
-    while (healthy && pending_.size() >= options_.batch_size) healthy = flush_batch();
-    if (Clock::now() >= next_flush || stopping) {
-      while (healthy && !pending_.empty()) healthy = flush_batch();
-      next_flush = Clock::now() + options_.flush_interval;
+    // Full batches are written at once, everything at the flush interval;
+    // each waiting event is tried at most once per pass, so a failing one
+    // (requeued behind the others) neither spins nor holds up the rest.
+    const bool flush_all = Clock::now() >= next_flush || stopping;
+    size_t untried = pending_.size();
+    while (untried > 0 && (flush_all || pending_.size() >= options_.batch_size)) {
+      untried -= std::min(untried, flush_batch());
     }
+    if (flush_all) next_flush = Clock::now() + options_.flush_interval;
     if (stopping) return;
   }
 }
 
-bool BatchedEventConsumer::flush_batch() {
+size_t BatchedEventConsumer::flush_batch() {
   const auto count = static_cast<std::ptrdiff_t>(std::min(options_.batch_size, pending_.size()));
   std::vector<Pending> batch(std::make_move_iterator(pending_.begin()),
                              std::make_move_iterator(pending_.begin() + count));
@@ -63,7 +64,7 @@ bool BatchedEventConsumer::flush_batch() {
   for (const Pending &item : batch) events.push_back(item.event.get());
   try {
     write_(events);
-    return true;
+    return batch.size();
   } catch (const std::exception &error) {
     size_t dropped = 0;
     std::vector<Pending> retry;
@@ -78,8 +79,9 @@ bool BatchedEventConsumer::flush_batch() {
     }
     spdlog::error("{}: error writing {} events ({} to retry, {} dropped): {}", name_, batch.size(), retry.size(),
                   dropped, error.what());
-    pending_.insert(pending_.begin(), std::make_move_iterator(retry.begin()), std::make_move_iterator(retry.end()));
-    return false;
+    // Behind the others, as Prefect requeues them: one bad event does not hold up the rest.
+    pending_.insert(pending_.end(), std::make_move_iterator(retry.begin()), std::make_move_iterator(retry.end()));
+    return batch.size();
   }
 }
 

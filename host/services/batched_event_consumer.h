@@ -48,8 +48,9 @@ class BatchedEventConsumer {
   };
 
   void run();
-  // Writes up to one batch of what waits; false when the write failed.
-  bool flush_batch();
+  // Tries to write one batch of what waits; returns how many events it took
+  // (those that failed are requeued at the back).
+  size_t flush_batch();
 
   std::string name_;
   BatchOptions options_;

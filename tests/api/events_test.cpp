@@ -294,6 +294,26 @@ TEST_P(Events, EventsNotFromAClientOrchestratingItsTasks_AreNotRecorded) {
   EXPECT_EQ(get("/task_runs/" + new_uuid(500)).status, 404);
 }
 
+// The recorder at its default flush interval (5 s): a batch of one is
+// written at once, and a failing event is retried behind the others.
+class RecorderDefaults : public Events {
+ protected:
+  void SetUp() override { RunApiTest::SetUp(); }
+};
+
+TEST_P(RecorderDefaults, AnEventThatCannotBeWritten_DoesNotHoldUpTheOthers) {
+  const std::string flow_run_id = flow_run();
+  auto socket = events_in();
+  // No such flow run: the foreign key refuses the task run.
+  socket->send_text(
+      TaskRunEvent{new_uuid(601), new_uuid(600), new_uuid(699), "RUNNING", "Running", "2026-08-21T10:00:02Z"}.json());
+  const std::string recorded_id = new_uuid(610);
+  socket->send_text(
+      TaskRunEvent{new_uuid(611), recorded_id, flow_run_id, "RUNNING", "Running", "2026-08-21T10:00:02Z"}.json());
+  EXPECT_STREQ(wait_for_state(recorded_id, "RUNNING").json["state_type"].GetString(), "RUNNING");
+  EXPECT_EQ(get("/task_runs/" + new_uuid(600)).status, 404);
+}
+
 // The event persister (services.md §1.5) and POST /events/filter (api-surface.md §2.11).
 class StoredEvents : public RunApiTest {
  protected:
@@ -405,6 +425,7 @@ TEST_P(StoredEvents, LimitAboveFifty_Is422) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Events, testing::ValuesIn(backend_names()), backend_test_name);
+INSTANTIATE_TEST_SUITE_P(Backends, RecorderDefaults, testing::ValuesIn(backend_names()), backend_test_name);
 INSTANTIATE_TEST_SUITE_P(Backends, StoredEvents, testing::ValuesIn(backend_names()), backend_test_name);
 
 }  // namespace
