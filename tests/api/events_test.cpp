@@ -225,6 +225,51 @@ TEST_P(Events, TaskLifecycleSentAsEvents_IsReadBackThroughTheRestApi) {
   EXPECT_STREQ(states.json[2]["timestamp"].GetString(), "2026-08-21T10:00:03.250000Z");
 }
 
+TEST_P(Events, AnEventShapedAsA3xClientSendsIt_IsRecordedWithItsResultRecord) {
+  // As emit_task_run_state_change_event builds it: offsets in timestamps,
+  // tags as related resources, nulls left out of task_run, a result record.
+  const std::string flow_run_id = flow_run();
+  const std::string task_run_id = new_uuid(700);
+  auto socket = events_in();
+  socket->send_text(
+      R"({"id": ")" + new_uuid(701) +
+      R"(", "occurred": "2026-08-21T10:00:01.500000+00:00", "event": "prefect.task-run.Completed", )"
+      R"("resource": {"prefect.resource.id": "prefect.task-run.)" +
+      task_run_id +
+      R"(", "prefect.resource.name": "add-1", "prefect.run-count": "1", "prefect.state-message": "", )"
+      R"("prefect.state-name": "Completed", "prefect.state-timestamp": "2026-08-21T10:00:01.500000+00:00", )"
+      R"("prefect.state-type": "COMPLETED", "prefect.orchestration": "client"}, )"
+      R"("related": [{"prefect.resource.id": "prefect.tag.math", "prefect.resource.role": "tag"}, )"
+      R"({"prefect.resource.id": "prefect.flow-run.)" +
+      flow_run_id +
+      R"(", "prefect.resource.role": "flow-run", "prefect.resource.name": "calm-beaver"}], )"
+      R"("payload": {"intended": {"from": "RUNNING", "to": "COMPLETED"}, )"
+      R"("initial_state": {"type": "RUNNING", "name": "Running", "message": "", "state_details": {}}, )"
+      R"("validated_state": {"type": "COMPLETED", "name": "Completed", "message": "", )"
+      R"("state_details": {"cache_key": "k-1", "untrackable_result": false}, )"
+      R"("data": {"storage_key": "/tmp/results/abc", "expiration": null, "serializer": {"type": "pickle"}, )"
+      R"("prefect_version": "3.8.0", "storage_block_id": null}}, )"
+      R"("task_run": {"name": "add-1", "task_key": "add-ab12", "dynamic_key": "0", "cache_key": "k-1", )"
+      R"("empirical_policy": {"max_retries": 0, "retry_delay_seconds": 0.0, "retries": 0, "retry_delay": 0}, )"
+      R"("tags": ["math"], "labels": {"prefect.flow-run.id": ")" +
+      flow_run_id +
+      R"("}, "task_inputs": {"x": [{"input_type": "parameter", "name": "x"}]}, "run_count": 1, )"
+      R"("flow_run_run_count": 1, "expected_start_time": "2026-08-21T10:00:00.100000+00:00", )"
+      R"("start_time": "2026-08-21T10:00:01+00:00", "end_time": "2026-08-21T10:00:01.500000+00:00", )"
+      R"("total_run_time": 0.5}}, "follows": null})");
+  JsonAnswer run = wait_for_state(task_run_id, "COMPLETED");
+  ASSERT_STREQ(run.json["state_type"].GetString(), "COMPLETED") << run.body;
+  EXPECT_STREQ(run.json["cache_key"].GetString(), "k-1");
+  EXPECT_STREQ(run.json["task_inputs"]["x"][0]["input_type"].GetString(), "parameter");
+  EXPECT_STREQ(run.json["state"]["timestamp"].GetString(), "2026-08-21T10:00:01.500000Z");
+  EXPECT_STREQ(run.json["state"]["state_details"]["cache_key"].GetString(), "k-1");
+  EXPECT_STREQ(run.json["state"]["state_details"]["flow_run_id"].GetString(), flow_run_id.c_str());
+  EXPECT_STREQ(run.json["state"]["data"]["storage_key"].GetString(), "/tmp/results/abc");
+  JsonAnswer states = states_of(task_run_id);
+  ASSERT_EQ(states.json.Size(), 1u) << states.body;
+  EXPECT_STREQ(states.json[0]["data"]["serializer"]["type"].GetString(), "pickle");
+}
+
 TEST_P(Events, OutOfOrderEvents_NeverMoveTheRunBackButEveryStateIsKept) {
   const std::string flow_run_id = flow_run();
   const std::string task_run_id = new_uuid(200);
