@@ -4,7 +4,7 @@
 # adds the PostgreSQL 15 server the test suite starts.
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config libpistache-dev libpq-dev libsqlite3-dev rapidjson-dev
+packages=(build-essential cmake pkg-config libpistache-dev libwslay-dev libpq-dev libsqlite3-dev rapidjson-dev
           libspdlog-dev libfmt-dev libgtest-dev libcurl4-openssl-dev zlib1g-dev libssl-dev curl python3 dpkg-dev)
 if [[ "${1:-}" == "--with-postgres-server" ]]; then
   packages+=(postgresql-15 postgresql-client-15)

@@ -157,6 +157,13 @@ pd_status read_column(pd_statement *statement, int column, pd_type type, pd_valu
     }
     case PD_TYPE_TIMESTAMP:
     case PD_TYPE_INTERVAL: {
+      // total_run_time's server default is '0' (Prefect's schema), which a
+      // row keeps when its writer leaves the column out, as the task run
+      // recorder does for a client that sends no total_run_time.
+      if (type == PD_TYPE_INTERVAL && column_text(handle, column) == "0") {
+        value.as.int64 = 0;
+        return PD_OK;
+      }
       auto micros = backend::parse_timestamp_micros(column_text(handle, column));
       if (!micros) return unconvertible(statement, column, type == PD_TYPE_TIMESTAMP ? "timestamp" : "interval", error);
       value.as.int64 = *micros;

@@ -1,6 +1,9 @@
 #include "http_server.h"
 
 #include "error_responses.h"
+#include "websocket/pistache_upgrade.h"
+#include "websocket/websocket_handshake.h"
+#include "websocket/websocket_keep_alive.h"
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -22,6 +25,10 @@ class PistacheAdapter : public Pistache::Http::Handler {
   explicit PistacheAdapter(HttpServer *server) : server_(server) {}
   void onRequest(const Pistache::Http::Request &request, Pistache::Http::ResponseWriter writer) override {
     server_->on_request(request, std::move(writer));
+  }
+  void onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer> &peer) override {
+    forget_websocket(peer);
+    Pistache::Http::Handler::onDisconnection(peer);
   }
 
  private:
@@ -99,6 +106,7 @@ HttpServer::~HttpServer() {
 
 void HttpServer::start() {
   if (options_.database_workers > 0) workers_ = std::make_unique<WorkerPool>(options_.database_workers);
+  keep_alive_ = std::make_unique<WebSocketKeepAlive>(options_.websocket_ping_interval, options_.websocket_ping_timeout);
   Pistache::Address address(options_.host, Pistache::Port(static_cast<uint16_t>(options_.port)));
   endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
   auto pistache_options = Pistache::Http::Endpoint::options()
@@ -122,6 +130,10 @@ void HttpServer::on_request(const Pistache::Http::Request &request, Pistache::Ht
     write_response(writer, service_unavailable_response(), true);
     return;
   }
+  if (is_websocket_upgrade(converted)) {
+    accept_websocket(converted, std::move(writer));
+    return;
+  }
   ++in_flight_;
   auto finish = [this, started](Pistache::Http::ResponseWriter &out, const HttpRequest &in,
                                 const HttpResponse &response) {
@@ -143,6 +155,24 @@ void HttpServer::on_request(const Pistache::Http::Request &request, Pistache::Ht
   });
 }
 
+// On the reactor thread, like the websocket that follows: opening a session
+// must not block.
+void HttpServer::accept_websocket(const HttpRequest &request, Pistache::Http::ResponseWriter writer) {
+  WebSocketAcceptance acceptance = dispatcher_.accept_websocket(request);
+  if (acceptance.refusal) {
+    spdlog::info("WEBSOCKET {} {}", request.path, acceptance.refusal->status);
+    write_response(writer, *acceptance.refusal, false);
+    return;
+  }
+  auto peer = writer.getPeer();
+  if (!peer) return;
+  spdlog::info("WEBSOCKET {} 101", request.path);
+  auto connection = upgrade_to_websocket(
+      peer, switching_protocols_response(request.header("sec-websocket-key").value_or(""), acceptance.subprotocol),
+      std::move(acceptance.session), options_.max_request_bytes);
+  keep_alive_->watch(connection);
+}
+
 int HttpServer::drain(std::chrono::milliseconds grace) {
   draining_ = true;
   const auto deadline = Clock::now() + grace;
@@ -153,6 +183,7 @@ int HttpServer::drain(std::chrono::milliseconds grace) {
 void HttpServer::stop() {
   // Workers first: a job still running must find the reactor alive to answer.
   workers_.reset();
+  keep_alive_.reset();
   if (endpoint_) {
     endpoint_->shutdown();
     endpoint_.reset();

@@ -4,6 +4,7 @@
 // other connections it serves (docs/architecture.md).
 #pragma once
 
+#include "http_types.h"
 #include "request_dispatcher.h"
 #include "worker_pool.h"
 
@@ -20,12 +21,17 @@ class ResponseWriter;
 
 namespace prefectd {
 
+class WebSocketKeepAlive;
+
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   int port = 4200;
   int reactor_threads = 2;
   size_t database_workers = 15;
   size_t max_request_bytes = 16 * 1024 * 1024;
+  // Websocket keep-alive pings; zero turns them off.
+  std::chrono::milliseconds websocket_ping_interval{20000};
+  std::chrono::milliseconds websocket_ping_timeout{20000};
 };
 
 class HttpServer {
@@ -47,10 +53,13 @@ class HttpServer {
   void on_request(const Pistache::Http::Request &request, Pistache::Http::ResponseWriter writer);
 
  private:
+  void accept_websocket(const HttpRequest &request, Pistache::Http::ResponseWriter writer);
+
   const RequestDispatcher &dispatcher_;
   HttpServerOptions options_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
   std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<WebSocketKeepAlive> keep_alive_;
   std::atomic<bool> draining_{false};
   std::atomic<int> in_flight_{0};
 };

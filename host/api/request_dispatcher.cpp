@@ -3,7 +3,10 @@
 #include "database/database_error.h"
 #include "error_responses.h"
 #include "response_compression.h"
+#include "server_context.h"
+#include "settings/settings.h"
 #include "validation/request_validator.h"
+#include "websocket/websocket_session.h"
 
 #include <spdlog/spdlog.h>
 
@@ -46,6 +49,29 @@ std::optional<HttpResponse> check_api_version(const HttpRequest &request) {
 Execution RequestDispatcher::execution_for(const HttpRequest &request) const {
   Router::Match match = router_.match(request.method, request.path);
   return match.outcome == Router::Outcome::Matched ? match.route->execution : Execution::Inline;
+}
+
+WebSocketAcceptance RequestDispatcher::accept_websocket(const HttpRequest &request) const {
+  auto refuse = [](int status) {
+    WebSocketAcceptance refused;
+    refused.refusal = HttpResponse(status, "");
+    refused.refusal->content_type.clear();
+    return refused;
+  };
+  Router::WebSocketMatch match = router_.match_websocket(request.path);
+  // Starlette closes an unrouted websocket before accepting it: 403.
+  if (!match.route) return refuse(403);
+  if (request.method != "GET" || !request.header("sec-websocket-key") ||
+      request.header("sec-websocket-version").value_or("") != "13") {
+    return refuse(400);
+  }
+  try {
+    return accept_prefect_socket(request, match.route->open(context_, match.parameters),
+                                 context_.settings.text("PREFECT_SERVER_API_AUTH_STRING"));
+  } catch (const std::exception &error) {
+    spdlog::error("opening websocket {} failed: {}", request.path, error.what());
+    return refuse(500);
+  }
 }
 
 HttpResponse RequestDispatcher::dispatch(const HttpRequest &request) const {

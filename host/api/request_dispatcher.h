@@ -5,6 +5,7 @@
 
 #include "http_types.h"
 #include "router.h"
+#include "websocket/prefect_socket.h"
 
 namespace prefectd {
 
@@ -16,6 +17,9 @@ class RequestDispatcher {
   Execution execution_for(const HttpRequest &request) const;
   // Never throws.
   HttpResponse dispatch(const HttpRequest &request) const;
+  // For an upgrade request (is_websocket_upgrade): the session to run on the
+  // socket, or the HTTP answer that refuses it. Never throws.
+  WebSocketAcceptance accept_websocket(const HttpRequest &request) const;
 
  private:
   // The route's answer, before response compression.

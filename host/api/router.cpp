@@ -37,20 +37,49 @@ void Router::add(Route route) {
                                               : RequestValidator::BodyDefaults::LeaveUnset);
   }
   auto &stored = routes_.emplace_back(std::make_unique<Route>(std::move(route)));
-  CompiledRoute compiled{stored.get(), {}, std::move(validator)};
-  for (std::string_view part : split_path(stored->pattern)) {
+  compiled_.push_back(CompiledRoute{stored.get(), compile(stored->pattern), std::move(validator)});
+}
+
+std::vector<Router::Segment> Router::compile(const std::string &pattern) {
+  std::vector<Segment> segments;
+  for (std::string_view part : split_path(pattern)) {
     if (part.starts_with('{') && part.ends_with('}')) {
       std::string_view inner = part.substr(1, part.size() - 2);
       size_t colon = inner.find(':');
       std::string name(inner.substr(0, colon));
       std::string_view type = colon == std::string_view::npos ? "" : inner.substr(colon + 1);
-      if (type != "" && type != "uuid") throw std::logic_error("unknown path converter in " + stored->pattern);
-      compiled.segments.push_back({type == "uuid" ? Segment::Kind::Uuid : Segment::Kind::Any, std::move(name)});
+      if (type != "" && type != "uuid") throw std::logic_error("unknown path converter in " + pattern);
+      segments.push_back({type == "uuid" ? Segment::Kind::Uuid : Segment::Kind::Any, std::move(name)});
     } else {
-      compiled.segments.push_back({Segment::Kind::Literal, std::string(part)});
+      segments.push_back({Segment::Kind::Literal, std::string(part)});
     }
   }
-  compiled_.push_back(std::move(compiled));
+  return segments;
+}
+
+void Router::add_websocket(WebSocketRoute route) {
+  auto &stored = websocket_routes_.emplace_back(std::make_unique<WebSocketRoute>(std::move(route)));
+  compiled_websockets_.push_back(CompiledWebSocketRoute{stored.get(), compile(stored->pattern)});
+}
+
+Router::WebSocketMatch Router::match_websocket(std::string_view path) const {
+  WebSocketMatch match;
+  auto parts = relative_parts(path);
+  if (!parts) return match;
+  for (const CompiledWebSocketRoute &compiled : compiled_websockets_) {
+    if (fits(compiled.segments, *parts, match.parameters)) {
+      match.route = compiled.route;
+      break;
+    }
+  }
+  return match;
+}
+
+std::optional<std::vector<std::string_view>> Router::relative_parts(std::string_view path) const {
+  if (!path.starts_with(mount_)) return std::nullopt;
+  std::string_view relative = path.substr(mount_.size());
+  if (!relative.starts_with('/')) return std::nullopt;
+  return split_path(relative);
 }
 
 bool Router::fits(const std::vector<Segment> &segments, const std::vector<std::string_view> &parts,
@@ -79,13 +108,11 @@ bool Router::fits(const std::vector<Segment> &segments, const std::vector<std::s
 
 std::vector<const Router::CompiledRoute *> Router::candidates(std::string_view path, PathParameters &parameters) const {
   std::vector<const CompiledRoute *> found;
-  if (!path.starts_with(mount_)) return found;
-  std::string_view relative = path.substr(mount_.size());
-  if (!relative.starts_with('/')) return found;
-  auto parts = split_path(relative);
+  auto parts = relative_parts(path);
+  if (!parts) return found;
   for (const CompiledRoute &compiled : compiled_) {
     PathParameters candidate_parameters;
-    if (fits(compiled.segments, parts, candidate_parameters)) {
+    if (fits(compiled.segments, *parts, candidate_parameters)) {
       if (found.empty()) parameters = std::move(candidate_parameters);
       found.push_back(&compiled);
     }

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@ namespace prefectd {
 
 struct ServerContext;
 class RequestValidator;
+class WebSocketSession;
 
 using PathParameters = std::map<std::string, std::string, std::less<>>;
 
@@ -66,6 +68,15 @@ struct Route {
   RequestValidation validation = RequestValidation::FromContract;
 };
 
+// A websocket route (api-surface.md §3.1): not in the OpenAPI document, no
+// body validation; `open` makes the session for one accepted connection and
+// runs on a reactor thread, so it must not touch the database.
+using WebSocketOpener = std::function<std::unique_ptr<WebSocketSession>(ServerContext &, const PathParameters &)>;
+struct WebSocketRoute {
+  std::string pattern;  // relative to the API mount, e.g. "/events/in"
+  WebSocketOpener open;
+};
+
 class Router {
  public:
   explicit Router(std::string mount = "/api");
@@ -82,6 +93,13 @@ class Router {
   };
   Match match(std::string_view method, std::string_view path) const;
 
+  void add_websocket(WebSocketRoute route);
+  struct WebSocketMatch {
+    const WebSocketRoute *route = nullptr;  // null: no websocket is served there
+    PathParameters parameters;
+  };
+  WebSocketMatch match_websocket(std::string_view path) const;
+
   const std::string &mount() const { return mount_; }
   const std::vector<std::unique_ptr<Route>> &routes() const { return routes_; }
 
@@ -96,6 +114,13 @@ class Router {
     // Built once at registration from the route's RequestValidation.
     std::shared_ptr<const RequestValidator> validator;
   };
+  struct CompiledWebSocketRoute {
+    const WebSocketRoute *route;
+    std::vector<Segment> segments;
+  };
+  static std::vector<Segment> compile(const std::string &pattern);
+  // The path below the mount as segments; nullopt when outside the mount.
+  std::optional<std::vector<std::string_view>> relative_parts(std::string_view path) const;
   // Fills parameters and returns true when `path` fits the segments.
   static bool fits(const std::vector<Segment> &segments, const std::vector<std::string_view> &parts,
                    PathParameters &parameters);
@@ -105,6 +130,8 @@ class Router {
   std::string mount_;
   std::vector<std::unique_ptr<Route>> routes_;
   std::vector<CompiledRoute> compiled_;
+  std::vector<std::unique_ptr<WebSocketRoute>> websocket_routes_;
+  std::vector<CompiledWebSocketRoute> compiled_websockets_;
 };
 
 }  // namespace prefectd

@@ -8,7 +8,10 @@
 #include "concurrency/slot_wait_caps.h"
 #include "database/migrations.h"
 #include "database_workers.h"
+#include "events/event_bus.h"
+#include "services/event_persister.h"
 #include "services/lease_repossessor.h"
+#include "services/task_run_recorder.h"
 #include "settings/settings.h"
 #include "startup.h"
 #include "version.h"
@@ -17,7 +20,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <thread>
+#include <vector>
 
 namespace prefectd {
 namespace {
@@ -56,7 +61,8 @@ int run_serve() {
   Router router(settings.text("PREFECT_SERVER_API_BASE_PATH").value_or("/api"));
   register_all_routes(router);
   ConcurrencyLeaseStorage leases;
-  ServerContext context{settings, database, Timestamp::now(), leases};
+  EventBus events(static_cast<size_t>(settings.integer("PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES")));
+  ServerContext context{settings, database, Timestamp::now(), leases, events};
   RequestDispatcher dispatcher(router, context);
 
   HttpServerOptions options;
@@ -71,6 +77,19 @@ int run_serve() {
                                          0, settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE") +
                                                 settings.integer("PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW"))),
                                      database.writer_limit(), std::thread::hardware_concurrency());
+  // Consumers subscribe before the first event can arrive.
+  std::vector<std::unique_ptr<BatchedEventConsumer>> event_consumers;
+  if (settings.boolean("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED")) {
+    event_consumers.push_back(make_task_run_recorder(database, events, settings));
+  }
+  if (settings.boolean("PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED")) {
+    event_consumers.push_back(make_event_persister(database, events, settings));
+  }
+  for (auto &consumer : event_consumers) consumer->start();
+  options.websocket_ping_interval = std::chrono::milliseconds(
+      static_cast<int64_t>(settings.number("PREFECT_SERVER_API_WEBSOCKET_PING_INTERVAL") * 1000));
+  options.websocket_ping_timeout = std::chrono::milliseconds(
+      static_cast<int64_t>(settings.number("PREFECT_SERVER_API_WEBSOCKET_PING_TIMEOUT") * 1000));
   HttpServer server(dispatcher, options);
   try {
     server.start();
@@ -97,6 +116,8 @@ int run_serve() {
   if (unfinished > 0) spdlog::warn("{} request(s) still running after the grace period", unfinished);
   repossessor.stop();
   server.stop();
+  // After the server: events that arrived until the end are still written.
+  for (auto &consumer : event_consumers) consumer->stop();
   spdlog::info("stopped");
   return 0;
 }

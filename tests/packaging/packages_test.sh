@@ -52,6 +52,7 @@ field() { dpkg-deb -f "$(deb "$1")" "$2"; }
 [[ $(field prefectd Depends) == *"prefectd-backend-sqlite (= "* ]] || fail "prefectd must depend on the SQLite backend: $(field prefectd Depends)"
 [[ $(field prefectd Recommends) == *prefectd-backend-postgresql* ]] || fail "prefectd must recommend the PostgreSQL backend"
 [[ $(field prefectd Depends) == *libpistache0* ]] || fail "shlibs: prefectd should depend on libpistache0: $(field prefectd Depends)"
+[[ $(field prefectd Depends) == *libwslay1* ]] || fail "shlibs: prefectd should depend on libwslay1 (websocket framing): $(field prefectd Depends)"
 [[ $(field prefectd-backend-postgresql Depends) == *libpq5* ]] || fail "shlibs: the PostgreSQL backend should depend on libpq5"
 [[ $(field prefectd-backend-sqlite Depends) == *libsqlite3-0* ]] || fail "shlibs: the SQLite backend should depend on libsqlite3-0"
 [[ $(field prefectd-dev Architecture) == "$(dpkg --print-architecture)" ]] || fail "prefectd-dev names this architecture's plugin directory, so it is architecture-specific"

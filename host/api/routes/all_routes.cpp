@@ -24,6 +24,7 @@ void register_all_routes(Router &router) {
   register_block_document_routes(router);
   register_block_schema_routes(router);
   register_block_capability_routes(router);
+  register_event_routes(router);
 }
 
 }  // namespace prefectd

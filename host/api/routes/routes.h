@@ -26,6 +26,7 @@ void register_block_type_routes(Router &router);
 void register_block_document_routes(Router &router);
 void register_block_schema_routes(Router &router);
 void register_block_capability_routes(Router &router);
+void register_event_routes(Router &router);
 
 // Every area, in the order Prefect's app includes its routers.
 void register_all_routes(Router &router);
