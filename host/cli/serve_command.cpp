@@ -7,6 +7,7 @@
 #include "concurrency/lease_storage.h"
 #include "concurrency/slot_wait_caps.h"
 #include "database/migrations.h"
+#include "models/block_registration.h"
 #include "services/lease_repossessor.h"
 #include "settings/settings.h"
 #include "startup.h"
@@ -50,6 +51,8 @@ int run_serve() {
                          std::string("migrating ") + database.redacted_url() + " failed: " + error.what());
     }
   }
+
+  if (settings.boolean("PREFECT_SERVER_REGISTER_BLOCKS_ON_START")) run_block_auto_registration(database);
 
   Router router(settings.text("PREFECT_SERVER_API_BASE_PATH").value_or("/api"));
   register_all_routes(router);
