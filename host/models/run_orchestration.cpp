@@ -280,7 +280,7 @@ TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_
       apply(view, *run);
       save_orchestrated_flow_run(scope.database, scope.session, *run);
     }
-    return TransitionOutcome{result.state_written, to_json(result)};
+    return TransitionOutcome{result.state_written, to_json(result), result.status == SetStateStatus::Accept};
   });
 }
 
@@ -298,7 +298,7 @@ TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_
       apply(view, *run);
       save_orchestrated_task_run(scope.database, scope.session, *run);
     }
-    return TransitionOutcome{result.state_written, to_json(result)};
+    return TransitionOutcome{result.state_written, to_json(result), result.status == SetStateStatus::Accept};
   });
 }
 
