@@ -9,6 +9,7 @@
 #include "database/migrations.h"
 #include "database_workers.h"
 #include "events/event_bus.h"
+#include "models/block_registration.h"
 #include "services/event_persister.h"
 #include "services/lease_repossessor.h"
 #include "services/task_run_recorder.h"
@@ -57,6 +58,8 @@ int run_serve() {
                          std::string("migrating ") + database.redacted_url() + " failed: " + error.what());
     }
   }
+
+  if (settings.boolean("PREFECT_SERVER_REGISTER_BLOCKS_ON_START")) run_block_auto_registration(database);
 
   Router router(settings.text("PREFECT_SERVER_API_BASE_PATH").value_or("/api"));
   register_all_routes(router);

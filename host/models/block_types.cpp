@@ -44,6 +44,30 @@ std::string insert_sql(const QueryComponents &q) {
   return sql + ")";
 }
 
+// Prefect's create_block_type stores description and code_example through
+// html.escape(quote=False); updates store them as sent.
+std::optional<std::string> html_escaped(const std::optional<std::string> &text) {
+  if (!text) return std::nullopt;
+  std::string escaped;
+  escaped.reserve(text->size());
+  for (char c : *text) {
+    switch (c) {
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      default:
+        escaped += c;
+    }
+  }
+  return escaped;
+}
+
 void bind_values(Statement &insert, const BlockTypeValues &values) {
   const Timestamp now = Timestamp::now();
   insert.bind(1, Uuid::v4())
@@ -53,8 +77,8 @@ void bind_values(Statement &insert, const BlockTypeValues &values) {
       .bind(5, values.slug)
       .bind(6, values.logo_url)
       .bind(7, values.documentation_url)
-      .bind(8, values.description)
-      .bind(9, values.code_example)
+      .bind(8, html_escaped(values.description))
+      .bind(9, html_escaped(values.code_example))
       .bind(10, values.is_protected);
 }
 

@@ -4,8 +4,6 @@
 #include "filters/column_conditions.h"
 #include "filters/sql_builder.h"
 
-#include <rapidjson/document.h>
-
 #include <algorithm>
 
 namespace prefectd {
@@ -73,17 +71,6 @@ bool delete_flow_run_input(DatabaseInterface &database, Session &session, const 
              .bind(1, flow_run_id)
              .bind(2, key)
              .execute() > 0;
-}
-
-bool flow_run_input_exists(DatabaseInterface &database, Session &session, const Uuid &flow_run_id,
-                           const std::optional<std::string> &keyset_json) {
-  if (!keyset_json) return false;
-  rapidjson::Document keyset;
-  keyset.Parse(keyset_json->c_str(), keyset_json->size());
-  if (keyset.HasParseError() || !keyset.IsObject() || !keyset.HasMember("schema") || !keyset["schema"].IsString()) {
-    return false;
-  }
-  return read_flow_run_input(database, session, flow_run_id, keyset["schema"].GetString()).has_value();
 }
 
 }  // namespace prefectd

@@ -35,9 +35,4 @@ std::optional<FlowRunInput> read_flow_run_input(DatabaseInterface &database, Ses
 bool delete_flow_run_input(DatabaseInterface &database, Session &session, const Uuid &flow_run_id,
                            const std::string &key);
 
-// Whether the input named by the "schema" entry of a pause's
-// run_input_keyset (a JSON object of strings) exists for the run.
-bool flow_run_input_exists(DatabaseInterface &database, Session &session, const Uuid &flow_run_id,
-                           const std::optional<std::string> &keyset_json);
-
 }  // namespace prefectd

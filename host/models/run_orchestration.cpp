@@ -288,7 +288,7 @@ TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_
       apply(view, after);
       save_orchestrated_flow_run(scope.database, scope.session, *run, after);
     }
-    return TransitionOutcome{result.state_written, to_json(result)};
+    return TransitionOutcome{result.state_written, to_json(result), result.status == SetStateStatus::Accept};
   });
 }
 
@@ -307,7 +307,7 @@ TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_
       apply(view, after);
       save_orchestrated_task_run(scope.database, scope.session, *run, after);
     }
-    return TransitionOutcome{result.state_written, to_json(result)};
+    return TransitionOutcome{result.state_written, to_json(result), result.status == SetStateStatus::Accept};
   });
 }
 

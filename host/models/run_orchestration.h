@@ -29,6 +29,7 @@ struct ProposedTransition {
 struct TransitionOutcome {
   bool state_written = false;  // 201 rather than 200
   std::string result_json;     // the OrchestrationResult
+  bool accepted = false;       // its status is ACCEPT
 };
 
 struct OrchestrationScope {

@@ -28,6 +28,8 @@ const HonouredSetting kHonouredPrefectSettings[] = {
     {"PREFECT_SERVER_DATABASE_PASSWORD",
      "database password; also replaces ${PREFECT_SERVER_DATABASE_PASSWORD} in the URL"},
     {"PREFECT_SERVER_DATABASE_MIGRATE_ON_START", "apply migrations at start-up"},
+    {"PREFECT_SERVER_REGISTER_BLOCKS_ON_START",
+     "register the block types of the prefect package at start-up (collection blocks are not shipped)"},
     {"PREFECT_SERVER_DATABASE_TIMEOUT", "statement timeout (PostgreSQL)"},
     {"PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT", "connect timeout (PostgreSQL); bounds /ready"},
     {"PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE", "steady connection pool size"},

@@ -108,6 +108,18 @@ TEST_P(Blocks, BlockTypeCreateReadUpdateDelete) {
   EXPECT_EQ(refused("GET", "/block_types/" + id).status, 404);
 }
 
+TEST_P(Blocks, BlockTypeTextIsHtmlEscapedOnCreateButNotOnUpdate) {
+  JsonAnswer created = call("POST", "/block_types/", "/block_types/",
+                            R"({"name": "Escaped", "slug": "escaped", "description": "a < b & \"c\"",
+                                "code_example": "x > y"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.json["description"], "a &lt; b &amp; \"c\"");
+  EXPECT_EQ(created.json["code_example"], "x &gt; y");
+  const std::string id = created.json["id"].GetString();
+  EXPECT_EQ(call("PATCH", "/block_types/" + id, "/block_types/{id}", R"({"description": "a < b"})").status, 204);
+  EXPECT_EQ(call("GET", "/block_types/" + id, "/block_types/{id}").json["description"], "a < b");
+}
+
 TEST_P(Blocks, BlockTypeRefusals) {
   JsonAnswer reserved = refused("POST", "/block_types/", R"({"name": "PrefectThing", "slug": "x"})");
   EXPECT_EQ(reserved.status, 403);

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -448,6 +450,62 @@ TEST_P(ConcurrencyLimits, ThirtyTwoClientsNeverHoldMoreThanFiveSlots) {
   RecordProperty("granted", granted.load());
   RecordProperty("refused", refused.load());
 }
+
+// ---------------------------------------------------------------- lease expiry
+
+// The repossessor, on a 1 s loop, against a real server: two slots taken
+// with the shortest lease the API allows (60 s) and abandoned stay held
+// until the leases expire and are then given back within a few loops.
+class LeaseExpiry : public ConcurrencyLimits {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    if (!IsSkipped()) start({{"PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS", "1"}});
+  }
+};
+
+TEST_P(LeaseExpiry, AbandonedLeasesAreReclaimedShortlyAfterTheyExpire) {
+  using Clock = std::chrono::steady_clock;
+  create_v2(R"({"name": "abandoned", "limit": 2})");
+  const auto taken_at = Clock::now();
+  std::vector<std::string> leases;
+  for (int i = 0; i < 2; ++i) {
+    JsonAnswer leased =
+        call("POST", "/v2/concurrency_limits/increment-with-lease", "/v2/concurrency_limits/increment-with-lease",
+             R"({"names": ["abandoned"], "slots": 1, "lease_duration": 60})");
+    ASSERT_EQ(leased.status, 200) << leased.body;
+    leases.push_back(leased.json["lease_id"].GetString());
+  }
+  const auto expiry = taken_at + std::chrono::seconds(60);
+  ASSERT_EQ(read_v2("abandoned").json["active_slots"].GetInt(), 2);
+
+  // Nothing may be reclaimed before the leases expire; after, within the
+  // loop interval plus slack.
+  std::optional<Clock::duration> freed_after_expiry;
+  while (Clock::now() < expiry + std::chrono::seconds(15)) {
+    const auto asked_at = Clock::now();
+    const int active = read_v2("abandoned").json["active_slots"].GetInt();
+    if (asked_at < expiry - std::chrono::seconds(1)) {
+      ASSERT_EQ(active, 2) << "a lease was reclaimed before it expired";
+    } else if (active == 0) {
+      freed_after_expiry = asked_at - expiry;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  ASSERT_TRUE(freed_after_expiry) << "the slots of expired leases were not given back";
+  EXPECT_LE(*freed_after_expiry, std::chrono::seconds(5));
+
+  // The leases are gone; the freed slots can be taken again.
+  for (const std::string &lease : leases) {
+    JsonAnswer renew = call("POST", "/v2/concurrency_limits/leases/" + lease + "/renew",
+                            "/v2/concurrency_limits/leases/{lease_id}/renew", "{}");
+    EXPECT_EQ(renew.status, 410);
+  }
+  EXPECT_EQ(increment_v2(R"({"names": ["abandoned"], "slots": 2})").status, 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LeaseExpiry, testing::ValuesIn(backend_names()), backend_test_name);
 
 // ---------------------------------------------------------------- orchestration
 

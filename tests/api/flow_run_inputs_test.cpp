@@ -176,6 +176,80 @@ TEST_P(FlowRunInputs, ResumeFindsTheRunInputSchemaCreatedHere) {
   EXPECT_STREQ(resumed.json["status"].GetString(), "ACCEPT") << resumed.body;
 }
 
+// A run paused with a run_input_keyset whose schema (stored as the input
+// "resume-schema") asks for a string name and an optional integer age.
+class ResumeRunInput : public FlowRunInputs {
+ protected:
+  void SetUp() override {
+    FlowRunInputs::SetUp();
+    if (IsSkipped()) return;
+    ASSERT_EQ(set_flow_run_state(run_id_, R"({"type": "RUNNING"})").status, 201);
+    JsonAnswer paused = set_flow_run_state(
+        run_id_, R"({"type": "PAUSED", "state_details": {"pause_key": "p1", "pause_timeout": "2099-01-01T00:00:00Z",
+                     "run_input_keyset": {"schema": "resume-schema", "response": "resume-response",
+                                          "description": "resume-description"}}})");
+    ASSERT_EQ(paused.status, 201) << paused.body;
+  }
+
+  void store_schema(const std::string &schema_text_json) {
+    ASSERT_EQ(create_input("resume-schema", schema_text_json).status, 201);
+  }
+
+  JsonAnswer resume(const std::string &body) {
+    return call("POST", "/flow_runs/" + run_id_ + "/resume", "/flow_runs/{id}/resume", body);
+  }
+
+  // The answer Prefect gives an input it refuses: 200, REJECT, the paused
+  // state, abort details with the reason; nothing stored, still paused.
+  void expect_refused(const JsonAnswer &answer, const std::string &reason) {
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_STREQ(answer.json["status"].GetString(), "REJECT") << answer.body;
+    EXPECT_STREQ(answer.json["state"]["type"].GetString(), "PAUSED");
+    EXPECT_STREQ(answer.json["details"]["type"].GetString(), "abort_details");
+    EXPECT_EQ(answer.json["details"]["reason"].GetString(), reason);
+    EXPECT_EQ(get(input_path("/resume-response")).status, 404);
+    EXPECT_STREQ(read_flow_run(run_id_).json["state_type"].GetString(), "PAUSED");
+  }
+};
+
+constexpr const char *kNameAndAgeSchema =
+    R"("{\"title\": \"Answer\", \"type\": \"object\", \"properties\": {\"name\": {\"type\": \"string\"}, )"
+    R"(\"age\": {\"type\": \"integer\"}}, \"required\": [\"name\"]}")";
+
+TEST_P(ResumeRunInput, ValidInputResumesTheRunAndIsStoredUnderTheResponseKey) {
+  store_schema(kNameAndAgeSchema);
+  JsonAnswer resumed = resume(R"({"run_input": {"name": "Ann", "age": 3}})");
+  EXPECT_EQ(resumed.status, 201);
+  EXPECT_STREQ(resumed.json["status"].GetString(), "ACCEPT") << resumed.body;
+  HttpResult stored = get(input_path("/resume-response"));
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  EXPECT_EQ(stored.body, R"({"name":"Ann","age":3})");  // orjson's compact text
+}
+
+TEST_P(ResumeRunInput, AnOptionalPropertyWithoutDefaultAcceptsNull) {
+  store_schema(kNameAndAgeSchema);
+  JsonAnswer resumed = resume(R"({"run_input": {"name": "Ann", "age": null}})");
+  EXPECT_STREQ(resumed.json["status"].GetString(), "ACCEPT") << resumed.body;
+}
+
+TEST_P(ResumeRunInput, AValueOfTheWrongTypeIsRefusedNamingTheField) {
+  store_schema(kNameAndAgeSchema);
+  expect_refused(resume(R"({"run_input": {"name": 5}})"),
+                 "Reason: Validation failed for field 'name'. Failure reason: 5 is not of type 'string'");
+}
+
+TEST_P(ResumeRunInput, AMissingRequiredPropertyIsRefusedAtTheTop) {
+  store_schema(kNameAndAgeSchema);
+  expect_refused(resume("{}"), "Reason: Validation failed. Failure reason: 'name' is a required property");
+}
+
+TEST_P(ResumeRunInput, ASchemaThatIsNotJsonIsRefused) {
+  store_schema(R"("not json")");
+  expect_refused(resume(R"({"run_input": {"name": "Ann"}})"), "Run input schema is not valid JSON.");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ResumeRunInput, testing::ValuesIn(backend_names()), backend_test_name);
+
 INSTANTIATE_TEST_SUITE_P(Backends, FlowRunInputs, testing::ValuesIn(backend_names()), backend_test_name);
 
 }  // namespace

@@ -14,6 +14,9 @@ void ApiTest::TearDown() {
 
 ServerProcess &ApiTest::start(std::map<std::string, std::string> environment) {
   environment["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = scratch_->url();
+  // As in Prefect's own test suite: suites start from empty block tables
+  // unless they ask for the start-up registration.
+  environment.try_emplace("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "false");
   server_ = std::make_unique<ServerProcess>(environment);
   return *server_;
 }

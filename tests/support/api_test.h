@@ -20,8 +20,9 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override;
   void TearDown() override;
 
-  // Starts the server (with `environment` added); tests that need special
-  // settings call it themselves, others get it from SetUp via start().
+  // Starts the server (with `environment` added; block registration at
+  // start-up off unless `environment` says otherwise); tests that need
+  // special settings call it themselves, others get it from SetUp via start().
   ServerProcess &start(std::map<std::string, std::string> environment = {});
 
   HttpResult get(const std::string &path, const std::map<std::string, std::string> &headers = {});

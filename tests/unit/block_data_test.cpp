@@ -7,7 +7,12 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <string_view>
+
 namespace prefectd {
+
+std::string_view registered_block_types_text();  // embedded in prefectd_host
+
 namespace {
 
 constexpr const char *kKey = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=";
@@ -64,6 +69,21 @@ TEST(SecretFields, ObfuscatedValuesPostedBackKeepTheStoredSecret) {
   EXPECT_EQ(update["a"], "real");
   EXPECT_EQ(update["h"]["k"], "v");
   EXPECT_EQ(update["h"]["new"], "n");
+}
+
+// The shipped package blocks: the server's checksum of each schema is the one
+// tools/render_block_registry.py computed as Prefect's client does.
+TEST(RegisteredBlockTypes, ServerChecksumsMatchTheRenderedOnes) {
+  const std::string_view text = registered_block_types_text();
+  rapidjson::Document blocks;
+  blocks.Parse(text.data(), text.size());
+  ASSERT_TRUE(blocks.IsArray());
+  EXPECT_EQ(blocks.Size(), 14u);
+  for (const auto &block : blocks.GetArray()) {
+    const rapidjson::Value &schema = block["block_schema"];
+    EXPECT_EQ(block_schema_checksum(schema["fields"]), schema["checksum"].GetString())
+        << block["block_type"]["slug"].GetString();
+  }
 }
 
 }  // namespace

@@ -10,8 +10,8 @@
 #include "api/server_context.h"
 #include "database/database_interface.h"
 #include "models/block_documents.h"
+#include "models/block_registration.h"
 #include "models/block_types.h"
-#include "models/system_blocks.h"
 #include "routes.h"
 
 #include <algorithm>

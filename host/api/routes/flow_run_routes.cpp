@@ -24,6 +24,7 @@
 #include "routes.h"
 #include "run_route_support.h"
 #include "schemas/labels.h"
+#include "validation/run_input_validation.h"
 
 #include <algorithm>
 #include <cctype>
@@ -182,6 +183,27 @@ HttpResponse set_state(const RouteCall &call) {
   return {outcome.state_written ? 201 : 200, std::move(outcome.result_json)};
 }
 
+// A pause's run_input_keyset: the input keys of the resume schema and of
+// the response (Prefect: `if keyset:`, so an empty object is none).
+struct RunInputKeys {
+  std::string schema;
+  std::string response;
+};
+
+std::optional<RunInputKeys> run_input_keys(const State &state) {
+  if (!state.details.run_input_keyset_json) return std::nullopt;
+  rapidjson::Document keyset;
+  keyset.Parse(state.details.run_input_keyset_json->c_str(), state.details.run_input_keyset_json->size());
+  if (keyset.HasParseError() || !keyset.IsObject() || keyset.ObjectEmpty()) return std::nullopt;
+  return RunInputKeys{optional_string(keyset, "schema").value_or(""), optional_string(keyset, "response").value_or("")};
+}
+
+HttpResponse refuse_resume(const State &current, std::string reason) {
+  // Prefect answers REJECT with abort details (sic) and the current state.
+  OrchestrationResult refused{SetStateStatus::Reject, StateResponseDetails::abort(std::move(reason)), current, false};
+  return {200, to_json(refused)};
+}
+
 HttpResponse resume(const RouteCall &call) {
   DatabaseInterface &database = call.server.database;
   Session session = database.session();
@@ -191,17 +213,32 @@ HttpResponse resume(const RouteCall &call) {
   if (!run) throw_detail(404, kFlowRunNotFound);
   std::optional<State> proposed = resume_proposal(run->state, Timestamp::now(), Uuid::v7());
   if (!proposed) return {200, to_json(not_paused_resume_result())};
-  if (run->state->details.run_input_keyset_json &&
-      !flow_run_input_exists(database, session, id, run->state->details.run_input_keyset_json)) {
-    // Prefect answers REJECT with abort details (sic) and the current state.
-    OrchestrationResult refused{SetStateStatus::Reject, StateResponseDetails::abort("Run input schema not found."),
-                                run->state, false};
-    return {200, to_json(refused)};
+
+  // The input is checked against the schema the pause stored and, once the
+  // run is resumed, stored under the keyset's response key.
+  const std::optional<RunInputKeys> keys = run_input_keys(*run->state);
+  rapidjson::Document run_input(rapidjson::kObjectType);
+  if (keys) {
+    if (auto sent = call.body.FindMember("run_input"); sent != call.body.MemberEnd() && sent->value.IsObject())
+      run_input.CopyFrom(sent->value, run_input.GetAllocator());
+    auto schema_input = read_flow_run_input(database, session, id, keys->schema);
+    if (!schema_input) return refuse_resume(*run->state, "Run input schema not found.");
+    rapidjson::Document schema;
+    schema.Parse(schema_input->value.c_str(), schema_input->value.size());
+    if (schema.HasParseError()) return refuse_resume(*run->state, "Run input schema is not valid JSON.");
+    if (auto violation = run_input_violation(schema, run_input))
+      return refuse_resume(*run->state, "Reason: " + *violation);
   }
+
   ProposedTransition proposal{std::move(*proposed), /*force=*/false, call.request.header("x-prefect-api-version"),
                               client_version(call.request)};
   TransitionOutcome outcome =
       set_flow_run_state({database, session, call.server.settings, call.server.leases}, id, std::move(proposal));
+  if (keys && !run_input.ObjectEmpty() && outcome.accepted) {
+    const Timestamp now = Timestamp::now();
+    create_flow_run_input(database, session,
+                          FlowRunInput{Uuid::v4(), now, now, id, keys->response, to_json(run_input), std::nullopt});
+  }
   transaction.commit();
   return {outcome.state_written ? 201 : 200, std::move(outcome.result_json)};
 }
