@@ -28,7 +28,11 @@ WebSocketConnection::WebSocketConnection(std::unique_ptr<WebSocketSession> sessi
   wslay_event_config_set_max_recv_msg_length(context, max_message_bytes);
 }
 
-WebSocketConnection::~WebSocketConnection() = default;
+WebSocketConnection::~WebSocketConnection() {
+  // First, while the mutex and wslay still exist: a session that sends from
+  // a thread of its own stops that thread in its destructor.
+  session_.reset();
+}
 
 void WebSocketConnection::open() {
   std::lock_guard lock(mutex_);
