@@ -269,27 +269,33 @@ auto answering_not_found(Body &&body) {
   }
 }
 
-}  // namespace
-
-TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, ProposedTransition proposal) {
+// Orchestrates `run` as read (and locked) in the scope's transaction and
+// writes back what changed.
+TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const FlowRun &run, ProposedTransition proposal) {
   return answering_not_found([&] {
-    auto run = read_flow_run(scope.database, scope.session, flow_run_id, /*for_update=*/true);
-    if (!run) throw_exception_message(404, "Flow run with id " + flow_run_id.to_string() + " not found");
     DatabaseEnvironment environment(scope);
-    OrchestrationRun view = orchestration_view(*run);
+    OrchestrationRun view = orchestration_view(run);
     OrchestrationRequest request{std::move(proposal.state), policy_for_force(proposal.force),
                                  std::move(proposal.api_version), std::move(proposal.client_version),
                                  environment.settings()};
     OrchestrationResult result = orchestrate_flow_run(view, request, environment);
     const bool policy_changed = flow_run_policy_to_json(view.flow_policy) !=
-                                flow_run_policy_to_json(flow_run_policy_from_json(run->empirical_policy_json));
+                                flow_run_policy_to_json(flow_run_policy_from_json(run.empirical_policy_json));
     if (result.state_written || policy_changed) {
-      FlowRun after = *run;
+      FlowRun after = run;
       apply(view, after);
-      save_orchestrated_flow_run(scope.database, scope.session, *run, after);
+      save_orchestrated_flow_run(scope.database, scope.session, run, after);
     }
     return TransitionOutcome{result.state_written, to_json(result), result.status == SetStateStatus::Accept};
   });
+}
+
+}  // namespace
+
+TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, ProposedTransition proposal) {
+  const auto run = read_flow_run(scope.database, scope.session, flow_run_id, /*for_update=*/true);
+  if (!run) throw_exception_message(404, "Flow run with id " + flow_run_id.to_string() + " not found");
+  return orchestrate_and_save(scope, *run, std::move(proposal));
 }
 
 TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, ProposedTransition proposal) {
@@ -311,10 +317,11 @@ TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_
   });
 }
 
-void apply_initial_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, State state,
+void apply_initial_flow_run_state(OrchestrationScope scope, const FlowRun &inserted, State state,
                                   std::optional<std::string> api_version) {
   ProposedTransition proposal{std::move(state), /*force=*/true, std::move(api_version), std::nullopt};
-  set_flow_run_state(scope, flow_run_id, std::move(proposal));
+  // Inserted in this very transaction: no other can see it, let alone lock it.
+  orchestrate_and_save(scope, inserted, std::move(proposal));
 }
 
 void apply_initial_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, State state) {

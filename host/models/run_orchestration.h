@@ -44,7 +44,9 @@ TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_
 TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, ProposedTransition proposal);
 
 // A new run's first state, applied with force (orchestration.md §8).
-void apply_initial_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, State state,
+// `inserted` is the run as just inserted in this transaction (no state,
+// counts and times at their defaults), so it is not read back first.
+void apply_initial_flow_run_state(OrchestrationScope scope, const FlowRun &inserted, State state,
                                   std::optional<std::string> api_version);
 void apply_initial_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, State state);
 

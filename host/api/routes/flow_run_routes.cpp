@@ -65,13 +65,9 @@ HttpResponse create(const RouteCall &call) {
 
   DatabaseInterface &database = call.server.database;
   Session session = database.session();
-  Transaction transaction(session, PD_TRANSACTION_WRITE);
-  if (auto pool = optional_string(body, "work_pool_name")) {
-    auto queue_name = optional_string(body, "work_queue_name");
-    WorkQueueRef queue = queue_name ? work_queue_by_name(database, session, *pool, *queue_name)
-                                    : default_work_queue(database, session, *pool);
-    run.work_queue_id = queue.id;
-  }
+  // The flow's labels are read before the write transaction, to keep the
+  // one writer's turn short; a flow deleted meanwhile fails the insert as a
+  // missing one would.
   const std::optional<Flow> flow = read_flow(database, session, run.flow_id);
   rapidjson::Document system_labels;
   system_labels.SetObject();
@@ -82,12 +78,19 @@ HttpResponse create(const RouteCall &call) {
                                   {std::nullopt, &system_labels},
                                   {std::nullopt, non_null_member(body, "labels")}});
 
+  Transaction transaction(session, PD_TRANSACTION_WRITE);
+  if (auto pool = optional_string(body, "work_pool_name")) {
+    auto queue_name = optional_string(body, "work_queue_name");
+    WorkQueueRef queue = queue_name ? work_queue_by_name(database, session, *pool, *queue_name)
+                                    : default_work_queue(database, session, *pool);
+    run.work_queue_id = queue.id;
+  }
   const CreatedFlowRun created = create_flow_run(database, session, run);
   if (created.inserted) {
     const rapidjson::Value *state = non_null_member(body, "state");
     State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
-    apply_initial_flow_run_state({database, session, call.server.settings, call.server.leases}, created.id,
-                                 std::move(initial), call.request.header("x-prefect-api-version"));
+    apply_initial_flow_run_state({database, session, call.server.settings, call.server.leases}, run, std::move(initial),
+                                 call.request.header("x-prefect-api-version"));
   }
   std::optional<FlowRun> stored = read_flow_run(database, session, created.id);
   if (!stored) throw std::runtime_error("flow run " + created.id.to_string() + " vanished after its insert");
