@@ -290,6 +290,23 @@ TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const FlowRun &
   });
 }
 
+TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const TaskRun &run, ProposedTransition proposal) {
+  return answering_not_found([&] {
+    DatabaseEnvironment environment(scope);
+    OrchestrationRun view = orchestration_view(run);
+    // Task-run set_state passes no API version (orchestration.md §2).
+    OrchestrationRequest request{std::move(proposal.state), policy_for_force(proposal.force), std::nullopt,
+                                 std::move(proposal.client_version), environment.settings()};
+    OrchestrationResult result = orchestrate_task_run(view, request, environment);
+    if (result.state_written || view.run_count != run.run_count) {
+      TaskRun after = run;
+      apply(view, after);
+      save_orchestrated_task_run(scope.database, scope.session, run, after);
+    }
+    return TransitionOutcome{result.state_written, to_json(result), result.status == SetStateStatus::Accept};
+  });
+}
+
 }  // namespace
 
 TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, ProposedTransition proposal) {
@@ -299,22 +316,9 @@ TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_
 }
 
 TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, ProposedTransition proposal) {
-  return answering_not_found([&] {
-    auto run = read_task_run(scope.database, scope.session, task_run_id);
-    if (!run) throw_exception_message(404, "Task run with id " + task_run_id.to_string() + " not found");
-    DatabaseEnvironment environment(scope);
-    OrchestrationRun view = orchestration_view(*run);
-    // Task-run set_state passes no API version (orchestration.md §2).
-    OrchestrationRequest request{std::move(proposal.state), policy_for_force(proposal.force), std::nullopt,
-                                 std::move(proposal.client_version), environment.settings()};
-    OrchestrationResult result = orchestrate_task_run(view, request, environment);
-    if (result.state_written || view.run_count != run->run_count) {
-      TaskRun after = *run;
-      apply(view, after);
-      save_orchestrated_task_run(scope.database, scope.session, *run, after);
-    }
-    return TransitionOutcome{result.state_written, to_json(result), result.status == SetStateStatus::Accept};
-  });
+  const auto run = read_task_run(scope.database, scope.session, task_run_id);
+  if (!run) throw_exception_message(404, "Task run with id " + task_run_id.to_string() + " not found");
+  return orchestrate_and_save(scope, *run, std::move(proposal));
 }
 
 void apply_initial_flow_run_state(OrchestrationScope scope, const FlowRun &inserted, State state,
@@ -324,9 +328,9 @@ void apply_initial_flow_run_state(OrchestrationScope scope, const FlowRun &inser
   orchestrate_and_save(scope, inserted, std::move(proposal));
 }
 
-void apply_initial_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, State state) {
+void apply_initial_task_run_state(OrchestrationScope scope, const TaskRun &inserted, State state) {
   ProposedTransition proposal{std::move(state), /*force=*/true, std::nullopt, std::nullopt};
-  set_task_run_state(scope, task_run_id, std::move(proposal));
+  orchestrate_and_save(scope, inserted, std::move(proposal));
 }
 
 }  // namespace prefectd

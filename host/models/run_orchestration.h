@@ -48,6 +48,6 @@ TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_
 // counts and times at their defaults), so it is not read back first.
 void apply_initial_flow_run_state(OrchestrationScope scope, const FlowRun &inserted, State state,
                                   std::optional<std::string> api_version);
-void apply_initial_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, State state);
+void apply_initial_task_run_state(OrchestrationScope scope, const TaskRun &inserted, State state);
 
 }  // namespace prefectd

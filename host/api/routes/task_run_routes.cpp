@@ -41,7 +41,8 @@ HttpResponse create(const RouteCall &call) {
 
   DatabaseInterface &database = call.server.database;
   Session session = database.session();
-  Transaction transaction(session, PD_TRANSACTION_WRITE);
+  // The flow run's labels are read before the write transaction, to keep
+  // the one writer's turn short.
   rapidjson::Document system_labels;
   system_labels.SetObject();
   std::optional<std::string> flow_run_labels;
@@ -54,11 +55,12 @@ HttpResponse create(const RouteCall &call) {
   run.labels_json = merge_labels(
       {{flow_run_labels}, {std::nullopt, &system_labels}, {std::nullopt, non_null_member(body, "labels")}});
 
+  Transaction transaction(session, PD_TRANSACTION_WRITE);
   const CreatedTaskRun created = create_task_run(database, session, run);
   if (created.inserted) {
     const rapidjson::Value *state = non_null_member(body, "state");
     State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
-    apply_initial_task_run_state({database, session, call.server.settings, call.server.leases}, created.id,
+    apply_initial_task_run_state({database, session, call.server.settings, call.server.leases}, run,
                                  std::move(initial));
   }
   std::optional<TaskRun> stored = read_task_run(database, session, created.id);
