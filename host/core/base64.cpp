@@ -25,4 +25,24 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return std::string(reinterpret_cast<const char *>(decoded.data()), size);
 }
 
+std::string base64url_encode(std::string_view bytes) {
+  std::string text = base64_encode(bytes);
+  for (char &c : text) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return text;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  std::string standard(text);
+  while (!standard.empty() && standard.back() == '=') standard.pop_back();
+  for (char &c : standard) {
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  standard.append((4 - standard.size() % 4) % 4, '=');
+  return base64_decode(standard);
+}
+
 }  // namespace prefectd

@@ -1,5 +1,7 @@
 #include "fernet.h"
 
+#include "base64.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -18,57 +20,6 @@ constexpr unsigned char kVersion = 0x80;
 constexpr size_t kIvSize = 16;
 constexpr size_t kHmacSize = 32;
 constexpr size_t kHeaderSize = 1 + 8 + kIvSize;
-
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string base64url_encode(std::string_view bytes) {
-  std::string text;
-  text.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const uint32_t n = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
-    for (int shift : {18, 12, 6, 0}) text.push_back(kAlphabet[(n >> shift) & 63]);
-  }
-  if (const size_t rest = bytes.size() - i; rest > 0) {
-    uint32_t n = uint8_t(bytes[i]) << 16;
-    if (rest == 2) n |= uint8_t(bytes[i + 1]) << 8;
-    text.push_back(kAlphabet[(n >> 18) & 63]);
-    text.push_back(kAlphabet[(n >> 12) & 63]);
-    text.push_back(rest == 2 ? kAlphabet[(n >> 6) & 63] : '=');
-    text.push_back('=');
-  }
-  return text;
-}
-
-std::optional<std::string> base64url_decode(std::string_view text) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  std::string bytes;
-  bytes.reserve(text.size() * 3 / 4);
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    int value;
-    if (c >= 'A' && c <= 'Z')
-      value = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      value = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      value = c - '0' + 52;
-    else if (c == '-' || c == '+')
-      value = 62;
-    else if (c == '_' || c == '/')
-      value = 63;
-    else
-      return std::nullopt;
-    buffer = (buffer << 6) | uint32_t(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push_back(char((buffer >> bits) & 0xff));
-    }
-  }
-  return bytes;
-}
 
 std::string hmac_sha256(const std::string &key, std::string_view message) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
