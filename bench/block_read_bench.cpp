@@ -4,6 +4,8 @@
 // then reads that document from --threads keep-alive clients.
 //
 //   block_read_bench --url http://127.0.0.1:4200/api [--threads 8] [--seconds 10]
+#include "bench_client.h"
+
 #include <curl/curl.h>
 
 #include <atomic>
@@ -19,56 +21,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class Client {
- public:
-  Client() : curl_(curl_easy_init(), curl_easy_cleanup) {
-    headers_ = curl_slist_append(nullptr, "Content-Type: application/json");
-    curl_easy_setopt(curl_.get(), CURLOPT_HTTPHEADER, headers_);
-    curl_easy_setopt(curl_.get(), CURLOPT_WRITEFUNCTION, &Client::collect);
-    curl_easy_setopt(curl_.get(), CURLOPT_WRITEDATA, &body_);
-    curl_easy_setopt(curl_.get(), CURLOPT_TCP_NODELAY, 1L);
-  }
-  Client(const Client &) = delete;
-  Client &operator=(const Client &) = delete;
-  ~Client() { curl_slist_free_all(headers_); }
-
-  long post(const std::string &url, const std::string &payload) {
-    body_.clear();
-    curl_easy_setopt(curl_.get(), CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl_.get(), CURLOPT_POSTFIELDS, payload.c_str());
-    curl_easy_setopt(curl_.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
-    return perform();
-  }
-  long get(const std::string &url) {
-    body_.clear();
-    curl_easy_setopt(curl_.get(), CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl_.get(), CURLOPT_HTTPGET, 1L);
-    return perform();
-  }
-  const std::string &body() const { return body_; }
-
- private:
-  long perform() {
-    if (curl_easy_perform(curl_.get()) != CURLE_OK) return 0;
-    long status = 0;
-    curl_easy_getinfo(curl_.get(), CURLINFO_RESPONSE_CODE, &status);
-    return status;
-  }
-  static size_t collect(char *data, size_t size, size_t count, void *out) {
-    static_cast<std::string *>(out)->append(data, size * count);
-    return size * count;
-  }
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl_;
-  curl_slist *headers_ = nullptr;
-  std::string body_;
-};
-
-std::string id_of(const std::string &json) {
-  const auto key = json.find("\"id\"");
-  if (key == std::string::npos) return {};
-  const auto start = json.find('"', json.find(':', key) + 1) + 1;
-  return json.substr(start, json.find('"', start) - start);
-}
+using bench::Client;
+using bench::id_of;
 
 }  // namespace
 

@@ -7,6 +7,8 @@
 //                  [--mode all|concurrency]
 // `--mode concurrency` runs only the global-limit workloads: v2 increment +
 // decrement pairs on a limit with a slot per client, with and without a lease.
+#include "bench_client.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -25,6 +27,9 @@
 
 namespace {
 
+using bench::Client;
+using bench::id_of;
+using bench::string_member;
 using Clock = std::chrono::steady_clock;
 
 struct Options {
@@ -36,56 +41,6 @@ struct Options {
   long pid = 0;
   std::string mode = "all";
 };
-
-class Client {
- public:
-  Client() : curl_(curl_easy_init(), curl_easy_cleanup) {
-    headers_ = curl_slist_append(nullptr, "Content-Type: application/json");
-    curl_easy_setopt(curl_.get(), CURLOPT_HTTPHEADER, headers_);
-    curl_easy_setopt(curl_.get(), CURLOPT_WRITEFUNCTION, &Client::collect);
-    curl_easy_setopt(curl_.get(), CURLOPT_WRITEDATA, &body_);
-    curl_easy_setopt(curl_.get(), CURLOPT_TCP_NODELAY, 1L);
-  }
-  Client(const Client &) = delete;
-  Client &operator=(const Client &) = delete;
-  ~Client() { curl_slist_free_all(headers_); }
-
-  // Returns the status; the answer is in body().
-  long post(const std::string &url, const std::string &payload) {
-    body_.clear();
-    curl_easy_setopt(curl_.get(), CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl_.get(), CURLOPT_POSTFIELDS, payload.c_str());
-    curl_easy_setopt(curl_.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
-    if (curl_easy_perform(curl_.get()) != CURLE_OK) return 0;
-    long status = 0;
-    curl_easy_getinfo(curl_.get(), CURLINFO_RESPONSE_CODE, &status);
-    return status;
-  }
-  const std::string &body() const { return body_; }
-
- private:
-  static size_t collect(char *data, size_t size, size_t count, void *out) {
-    static_cast<std::string *>(out)->append(data, size * count);
-    return size * count;
-  }
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl_;
-  curl_slist *headers_ = nullptr;
-  std::string body_;
-};
-
-// The first "id" member of a JSON answer (enough for create answers).
-// The string value of the first `key` member (no JSON parser needed for
-// the flat answers read here).
-std::string string_member(const std::string &json, const std::string &key) {
-  const auto found = json.find("\"" + key + "\"");
-  if (found == std::string::npos) return {};
-  const auto start = json.find('"', json.find(':', found) + 1) + 1;
-  return json.substr(start, json.find('"', start) - start);
-}
-
-std::string id_of(const std::string &json) {
-  return string_member(json, "id");
-}
 
 std::string lease_id_of(const std::string &json) {
   return string_member(json, "lease_id");
