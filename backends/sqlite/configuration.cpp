@@ -104,11 +104,16 @@ void release(pd_session *session) {
     return PD_OK;
   });
   // The pool rolled back whatever was left open on the pooled connection;
-  // the writer is rolled back here, while the session still holds its turn.
-  if (session->active != session->pooled && sqlite3_get_autocommit(session->connection) == 0) {
-    sqlite3_exec(session->connection, "ROLLBACK", nullptr, nullptr, nullptr);
+  // work left in the writer's group is undone here, while the session still
+  // holds its turn, and the other members' work stays.
+  GroupCommit &turns = session->database->pool->group_commit();
+  if (session->group_member) {
+    guarded(&ignored, [&] {
+      turns.discard_member();
+      return PD_OK;
+    });
   }
-  if (session->write_turn) session->database->pool->end_write_turn();
+  if (session->write_turn) turns.end_turn();
 }
 
 pd_status ping(pd_database *database, pd_error *error) {
@@ -169,21 +174,29 @@ void use_connection(pd_session *session, PooledConnection *connection) {
   session->connection = connection->connection.get();
 }
 
-// Gives the write turn (and with it the writer) back once SQLite has no
-// transaction open on it (a failed COMMIT can leave one open) and no
-// statement prepared on it is left.
-void end_write_turn_if_done(pd_session *session) {
-  if (session->write_turn && sqlite3_get_autocommit(session->connection) != 0 && session->statements_on_writer == 0) {
-    use_connection(session, session->pooled);
-    session->write_turn = false;
-    session->database->pool->end_write_turn();
-  }
+bool on_writer(const pd_session *session) {
+  return session->active != session->pooled;
 }
 
-// Takes the write turn and moves the session onto the writer.
+// Gives the write turn (and with it the writer) back once the session's
+// own transaction has ended (a failed COMMIT can leave one open on an
+// in-memory database's connection) and no statement prepared on the writer
+// is left.
+void end_write_turn_if_done(pd_session *session) {
+  if (!session->write_turn || session->statements_on_writer != 0 || session->group_member) return;
+  if (!on_writer(session) && sqlite3_get_autocommit(session->connection) == 0) return;
+  use_connection(session, session->pooled);
+  session->write_turn = false;
+  session->database->pool->group_commit().end_turn();
+}
+
+// Takes the write turn and moves the session onto the writer. An in-memory
+// database has no writer: its session keeps its one connection, alone.
 pd_status take_write_turn(pd_session *session, pd_error *error) {
   ConnectionPool &pool = *session->database->pool;
-  if (!pool.wait_for_write_turn()) {
+  GroupCommit &turns = pool.group_commit();
+  const bool taken = pool.target().in_memory ? turns.wait_alone() : turns.wait_to_join();
+  if (!taken) {
     return fail(error, PD_BUSY, "database is locked (no write turn within the busy timeout)",
                 std::to_string(SQLITE_BUSY));
   }
@@ -202,6 +215,9 @@ pd_status begin(pd_session *session, pd_transaction_mode mode, pd_error *error) 
   // upgrading read locks; readers stay DEFERRED and never block.
   return run(error, [&]() -> pd_status {
     if (mode != PD_TRANSACTION_WRITE) return execute_sql(session, "BEGIN DEFERRED", error);
+    if (session->group_member) {
+      return fail(error, PD_MISUSE, "a write transaction cannot begin inside another transaction");
+    }
     if (!session->write_turn) {
       if (sqlite3_get_autocommit(session->connection) == 0) {
         return fail(error, PD_MISUSE, "a write transaction cannot begin inside another transaction");
@@ -209,13 +225,40 @@ pd_status begin(pd_session *session, pd_transaction_mode mode, pd_error *error) 
       const pd_status taken = take_write_turn(session, error);
       if (taken != PD_OK) return taken;
     }
-    const pd_status status = execute_sql(session, "BEGIN IMMEDIATE", error);
+    const pd_status status = on_writer(session) ? run(error,
+                                                      [&] {
+                                                        session->database->pool->group_commit().begin_member();
+                                                        session->group_member = true;
+                                                        return PD_OK;
+                                                      })
+                                                : execute_sql(session, "BEGIN IMMEDIATE", error);
     end_write_turn_if_done(session);
     return status;
   });
 }
 
+// Keeps a member's work in its group and gives up the turn; answers once
+// the group has committed, with the group's outcome.
+pd_status commit_member(pd_session *session, pd_error *error) {
+  GroupCommit &turns = session->database->pool->group_commit();
+  std::shared_ptr<const CommitGroup> group;
+  const pd_status kept = run(error, [&] {
+    group = turns.keep_member();
+    return PD_OK;
+  });
+  if (kept != PD_OK) return kept;  // the host rolls the member back
+  session->group_member = false;
+  // Statements of its own still on the writer keep the session in its turn,
+  // so it cannot wait for others to join: the group commits now.
+  if (session->statements_on_writer != 0) turns.commit_now();
+  end_write_turn_if_done(session);
+  const CommitOutcome outcome = turns.await(group);
+  if (outcome.result == SQLITE_OK) return PD_OK;
+  return fail(error, status_for(outcome.result), outcome.message, std::to_string(outcome.result));
+}
+
 pd_status commit(pd_session *session, pd_error *error) {
+  if (session->group_member) return commit_member(session, error);
   return run(error, [&] {
     const pd_status status = execute_sql(session, "COMMIT", error);
     end_write_turn_if_done(session);
@@ -224,6 +267,15 @@ pd_status commit(pd_session *session, pd_error *error) {
 }
 
 pd_status rollback(pd_session *session, pd_error *error) {
+  if (session->group_member) {
+    const pd_status status = run(error, [&] {
+      session->database->pool->group_commit().discard_member();
+      return PD_OK;
+    });
+    session->group_member = false;
+    end_write_turn_if_done(session);
+    return status;
+  }
   if (sqlite3_get_autocommit(session->connection) != 0) {
     end_write_turn_if_done(session);
     return PD_OK;  // nothing open

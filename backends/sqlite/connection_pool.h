@@ -4,9 +4,9 @@
 #pragma once
 
 #include "connection.h"
+#include "group_commit.h"
 #include "statement_cache.h"
 #include "wal_checkpointer.h"
-#include "write_turn.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -46,6 +46,7 @@ class ConnectionPool {
   ConnectionPool(SqliteTarget target, PoolLimits limits);
   ConnectionPool(const ConnectionPool &) = delete;
   ConnectionPool &operator=(const ConnectionPool &) = delete;
+  ~ConnectionPool();
 
   // Waits up to the checkout timeout; throws SqliteError(PD_BUSY) then.
   PooledConnection *acquire();
@@ -54,11 +55,9 @@ class ConnectionPool {
   void release(PooledConnection *connection);
   void stats(pd_pool_stats &out);
 
-  // The process's turn at writing (see WriteTurn), taken before BEGIN
-  // IMMEDIATE and given back when the transaction ends. False when the turn
-  // did not come within the busy timeout.
-  bool wait_for_write_turn();
-  void end_write_turn();
+  // The process's turn at writing and the commits writers share (see
+  // GroupCommit).
+  GroupCommit &group_commit() { return group_commit_; }
   // The connection every write transaction runs on, for the holder of the
   // write turn only; opened on first use. In WAL mode a connection drops its
   // whole page cache whenever another connection has committed, so writers
@@ -86,7 +85,7 @@ class ConnectionPool {
   size_t opening_ = 0;                                  // connections being opened outside the lock
   size_t waiting_ = 0;
 
-  WriteTurn write_turn_;
+  GroupCommit group_commit_;
   // Both opened with the writer, under the turn; the writer closes first.
   std::unique_ptr<WalCheckpointer> checkpointer_;
   std::unique_ptr<PooledConnection> writer_;

@@ -19,10 +19,12 @@ struct pd_session {
   // pool's writer while the session holds the write turn.
   prefectd::sqlite::PooledConnection *active;
   sqlite3 *connection;  // active's
-  // Holds the pool's write turn, from BEGIN IMMEDIATE until the transaction
+  // Holds the pool's write turn, from the write transaction's BEGIN until it
   // has ended and every statement prepared on the writer is finalized (a
   // statement must never run on the writer in another session's turn).
   bool write_turn = false;
+  // Its write transaction is a member of the writer's open commit group.
+  bool group_member = false;
   size_t statements_on_writer = 0;
 };
 

@@ -23,8 +23,8 @@ int run_checkpoint(sqlite3 *connection, int mode) {
 
 }  // namespace
 
-WalCheckpointer::WalCheckpointer(const SqliteTarget &target, WriteTurn &turn)
-    : connection_(open_connection(target)), turn_(turn) {
+WalCheckpointer::WalCheckpointer(const SqliteTarget &target, GroupCommit &turns)
+    : connection_(open_connection(target)), turns_(turns) {
   // Its RESTART waits for readers while writers wait for the turn: a long
   // read (a large download) must not stall them for it. Given up after a
   // moment, the log simply starts over at a later round.
@@ -118,9 +118,9 @@ void WalCheckpointer::checkpoint() {
   // (short ones: single requests' reads), so the next writer starts the log
   // over. (TRUNCATE would empty the file too, but then every write extends
   // it again: block allocation made pwrite a third dearer, measured.)
-  if (!turn_.wait()) return;  // writers are stuck anyway; the next signal retries
+  if (!turns_.wait_alone()) return;  // writers are stuck anyway; the next signal retries
   run_checkpoint(connection_.get(), SQLITE_CHECKPOINT_RESTART);
-  turn_.end();
+  turns_.end_turn();
 }
 
 }  // namespace prefectd::sqlite

@@ -13,7 +13,7 @@
 #pragma once
 
 #include "connection.h"
-#include "write_turn.h"
+#include "group_commit.h"
 
 #include <condition_variable>
 #include <mutex>
@@ -23,8 +23,8 @@ namespace prefectd::sqlite {
 
 class WalCheckpointer {
  public:
-  // Opens its own connection to `target`; `turn` must outlive it.
-  WalCheckpointer(const SqliteTarget &target, WriteTurn &turn);
+  // Opens its own connection to `target`; `turns` must outlive it.
+  WalCheckpointer(const SqliteTarget &target, GroupCommit &turns);
   WalCheckpointer(const WalCheckpointer &) = delete;
   WalCheckpointer &operator=(const WalCheckpointer &) = delete;
   ~WalCheckpointer();
@@ -51,7 +51,7 @@ class WalCheckpointer {
   void restart_in_writers_turn(sqlite3 *writer, const char *schema);
 
   Connection connection_;
-  WriteTurn &turn_;
+  GroupCommit &turns_;
   std::mutex mutex_;
   std::condition_variable wanted_;
   std::condition_variable copied_;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -325,6 +326,102 @@ TEST_P(BackendConformance, ConcurrentWritersAllLand) {
   Statement read = session.prepare("SELECT value FROM counter WHERE name = 'shared'");
   ASSERT_TRUE(read.step());
   EXPECT_EQ(read.int64(0), kThreads * kIncrements);
+}
+
+// Writers that commit, roll back and fail a constraint all at once (SQLite's
+// plugin then shares commits among them): each transaction's fate is its
+// own, and a commit has landed, for every other session, once it returns.
+TEST_P(BackendConformance, ConcurrentTransactionsEachKeepTheirOwnOutcome) {
+  create_counter_table();
+  {
+    Session session = database_->session();
+    session.execute("INSERT INTO counter (name, value) VALUES ('taken', 0)");
+  }
+  constexpr int kThreads = 8;
+  constexpr int kTransactions = 40;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kTransactions; ++i) {
+        const std::string name = std::to_string(t) + "-" + std::to_string(i);
+        try {
+          Session session = database_->session();
+          Transaction transaction(session, PD_TRANSACTION_WRITE);
+          session.prepare("INSERT INTO counter (name, value) VALUES (" + p(1) + ", 1)").bind(1, name).execute();
+          switch (i % 3) {
+            case 0: {
+              transaction.commit();
+              Session reader = database_->session();
+              Statement read = reader.prepare("SELECT COUNT(*) FROM counter WHERE name = " + p(1));
+              read.bind(1, name);
+              if (!read.step() || read.int64(0) != 1) ADD_FAILURE() << name << " not visible after its commit";
+              break;
+            }
+            case 1:
+              transaction.rollback();
+              break;
+            default:
+              try {
+                session.prepare("INSERT INTO counter (name, value) VALUES ('taken', 1)").execute();
+                ADD_FAILURE() << "a duplicate key was accepted";
+              } catch (const DatabaseError &error) {
+                if (error.status() != PD_CONSTRAINT) throw;
+              }
+              // Destroyed without commit after the failed statement.
+              break;
+          }
+        } catch (const DatabaseError &error) {
+          ++failures;
+          ADD_FAILURE() << name << ": " << error.what();
+        }
+      }
+    });
+  }
+  for (auto &thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+  Session session = database_->session();
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kTransactions; ++i) {
+      Statement read = session.prepare("SELECT COUNT(*) FROM counter WHERE name = " + p(1));
+      read.bind(1, std::to_string(t) + "-" + std::to_string(i));
+      ASSERT_TRUE(read.step());
+      EXPECT_EQ(read.int64(0), i % 3 == 0 ? 1 : 0) << t << "-" << i;
+    }
+  }
+  EXPECT_EQ(count_rows("counter"), 1 + kThreads * ((kTransactions + 2) / 3));
+}
+
+// A writer that commits while another waits behind it, which then rolls
+// back (SQLite's plugin hands its turn on with the first one's work still
+// to commit): the first one's work lands all the same, the second's not.
+TEST_P(BackendConformance, CommitLandsWhenTheNextWriterRollsBack) {
+  create_counter_table();
+  std::thread second;
+  {
+    Session session = database_->session();
+    Transaction transaction(session, PD_TRANSACTION_WRITE);
+    session.prepare("INSERT INTO counter (name, value) VALUES ('first', 1)").execute();
+    second = std::thread([&] {
+      Session other = database_->session();
+      Transaction waiting(other, PD_TRANSACTION_WRITE);  // waits for the first writer
+      other.prepare("INSERT INTO counter (name, value) VALUES ('second', 1)").execute();
+      waiting.rollback();
+    });
+    // Give the second writer time to queue behind this one.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    transaction.commit();
+    Session reader = database_->session();
+    Statement count = reader.prepare("SELECT COUNT(*) FROM counter WHERE name = 'first'");
+    ASSERT_TRUE(count.step());
+    EXPECT_EQ(count.int64(0), 1) << "the commit returned before it landed";
+  }
+  second.join();
+  Session session = database_->session();
+  Statement read = session.prepare("SELECT name FROM counter ORDER BY name");
+  ASSERT_TRUE(read.step());
+  EXPECT_EQ(read.text(0), "first");
+  EXPECT_FALSE(read.step());
 }
 
 // SQLite admits one writer at a time; PostgreSQL's row locks let writers of
