@@ -85,7 +85,11 @@ void GroupCommit::begin_member() {
     members_ = 0;
     opened_at_ = std::chrono::steady_clock::now();
   }
-  step(savepoint_);
+  // A savepoint copies every page its writer changes, to undo it; only a
+  // writer after others whose work the group keeps needs one; the first
+  // undoes its work by rolling the whole transaction back.
+  member_has_savepoint_ = members_ > 0;
+  if (member_has_savepoint_) step(savepoint_);
 }
 
 std::shared_ptr<const CommitGroup> GroupCommit::keep_member() {
@@ -93,7 +97,7 @@ std::shared_ptr<const CommitGroup> GroupCommit::keep_member() {
     close_group({SQLITE_ABORT, kRolledBackBySqlite});
     throw SqliteError(status_for(SQLITE_ABORT), SQLITE_ABORT, kRolledBackBySqlite);
   }
-  step(release_);
+  if (member_has_savepoint_) step(release_);
   ++members_;
   return open_;
 }
@@ -102,6 +106,10 @@ void GroupCommit::discard_member() {
   if (!open_) return;
   if (sqlite3_get_autocommit(writer_) != 0) {
     close_group({SQLITE_ABORT, kRolledBackBySqlite});
+    return;
+  }
+  if (!member_has_savepoint_) {
+    close_group({SQLITE_ABORT, "rolled back"});  // nobody else's work was in it
     return;
   }
   if (execute(writer_, "ROLLBACK TO prefectd_member") != SQLITE_OK ||

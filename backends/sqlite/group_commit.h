@@ -10,12 +10,13 @@
 // A COMMIT was half of a write turn under load (docs/benchmarks.md): it
 // writes every page the transaction changed to the log, and Prefect's
 // tables carry many indexes. So a writer whose work is done and who sees
-// others waiting does not commit: its work stays in the open transaction,
-// kept by releasing a savepoint, and the turn passes on. The last writer
+// others waiting does not commit: its work stays in the open transaction
+// and the turn passes on. The last writer
 // of such a group, the one nobody waits behind, commits for all of them,
 // writing each page the group shares once; each writer's commit call
-// returns only then, with the group's outcome. A writer that fails rolls
-// back to its own savepoint and leaves the others' work in place.
+// returns only then, with the group's outcome. Each writer after the first
+// works inside a savepoint of its own: one that fails rolls back to it and
+// leaves the others' work in place.
 //
 // Only a file database has a writer connection to share; an in-memory
 // database's sessions take turns without groups.
@@ -121,7 +122,8 @@ class GroupCommit {
 
   // The open group; touched only in the turn, read by end_turn's decision.
   std::shared_ptr<CommitGroup> open_;
-  int members_ = 0;
+  int members_ = 0;  // writers whose work the group keeps
+  bool member_has_savepoint_ = false;
   std::chrono::steady_clock::time_point opened_at_;
 };
 

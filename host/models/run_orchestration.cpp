@@ -101,8 +101,13 @@ OrchestrationSettings orchestration_settings(const Settings &settings) {
 // deployments get an API (issue 5, T2).
 class DatabaseEnvironment final : public OrchestrationEnvironment {
  public:
-  explicit DatabaseEnvironment(OrchestrationScope scope)
-      : scope_(scope), settings_(orchestration_settings(scope.settings)), caps_(slot_wait_caps(scope.settings)) {}
+  // `inserted_run`: a run inserted in this very transaction, which has no
+  // states yet.
+  DatabaseEnvironment(OrchestrationScope scope, std::optional<Uuid> inserted_run)
+      : scope_(scope),
+        settings_(orchestration_settings(scope.settings)),
+        caps_(slot_wait_caps(scope.settings)),
+        inserted_run_(inserted_run) {}
 
   const OrchestrationSettings &settings() const { return settings_; }
 
@@ -115,6 +120,7 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
   }
 
   bool flow_run_state_exists_at(const Uuid &flow_run_id, Timestamp timestamp) override {
+    if (inserted_run_ == flow_run_id) return false;  // spares the one writer's turn a query
     return run_state_timestamp_taken(scope_.database, scope_.session, RunKind::Flow, flow_run_id, timestamp);
   }
 
@@ -257,6 +263,7 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
   OrchestrationSettings settings_;
   SlotWaitCaps caps_;
   std::optional<std::pair<Uuid, std::optional<FlowRunSnapshot>>> flow_run_read_;
+  std::optional<Uuid> inserted_run_;
 };
 
 // Orchestration errors that are answers, not failures.
@@ -271,9 +278,10 @@ auto answering_not_found(Body &&body) {
 
 // Orchestrates `run` as read (and locked) in the scope's transaction and
 // writes back what changed.
-TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const FlowRun &run, ProposedTransition proposal) {
+TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const FlowRun &run, ProposedTransition proposal,
+                                       bool inserted = false) {
   return answering_not_found([&] {
-    DatabaseEnvironment environment(scope);
+    DatabaseEnvironment environment(scope, inserted ? std::optional(run.id) : std::nullopt);
     OrchestrationRun view = orchestration_view(run);
     OrchestrationRequest request{std::move(proposal.state), policy_for_force(proposal.force),
                                  std::move(proposal.api_version), std::move(proposal.client_version),
@@ -290,9 +298,10 @@ TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const FlowRun &
   });
 }
 
-TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const TaskRun &run, ProposedTransition proposal) {
+TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const TaskRun &run, ProposedTransition proposal,
+                                       bool inserted = false) {
   return answering_not_found([&] {
-    DatabaseEnvironment environment(scope);
+    DatabaseEnvironment environment(scope, inserted ? std::optional(run.id) : std::nullopt);
     OrchestrationRun view = orchestration_view(run);
     // Task-run set_state passes no API version (orchestration.md §2).
     OrchestrationRequest request{std::move(proposal.state), policy_for_force(proposal.force), std::nullopt,
@@ -325,12 +334,12 @@ void apply_initial_flow_run_state(OrchestrationScope scope, const FlowRun &inser
                                   std::optional<std::string> api_version) {
   ProposedTransition proposal{std::move(state), /*force=*/true, std::move(api_version), std::nullopt};
   // Inserted in this very transaction: no other can see it, let alone lock it.
-  orchestrate_and_save(scope, inserted, std::move(proposal));
+  orchestrate_and_save(scope, inserted, std::move(proposal), /*inserted=*/true);
 }
 
 void apply_initial_task_run_state(OrchestrationScope scope, const TaskRun &inserted, State state) {
   ProposedTransition proposal{std::move(state), /*force=*/true, std::nullopt, std::nullopt};
-  orchestrate_and_save(scope, inserted, std::move(proposal));
+  orchestrate_and_save(scope, inserted, std::move(proposal), /*inserted=*/true);
 }
 
 }  // namespace prefectd
