@@ -10,6 +10,7 @@
 #include "database_workers.h"
 #include "events/event_bus.h"
 #include "models/block_registration.h"
+#include "models/run_orchestration.h"
 #include "services/event_persister.h"
 #include "services/lease_repossessor.h"
 #include "services/task_run_recorder.h"
@@ -65,7 +66,9 @@ int run_serve() {
   register_all_routes(router);
   ConcurrencyLeaseStorage leases;
   EventBus events(static_cast<size_t>(settings.integer("PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES")));
-  ServerContext context{settings, database, Timestamp::now(), leases, events};
+  const OrchestrationSettings orchestration = orchestration_settings(settings);
+  const SlotWaitCaps slot_waits = slot_wait_caps(settings);
+  ServerContext context{settings, database, Timestamp::now(), leases, events, orchestration, slot_waits};
   RequestDispatcher dispatcher(router, context);
 
   HttpServerOptions options;
@@ -100,7 +103,7 @@ int run_serve() {
     throw StartupError(kExitUsage,
                        "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + error.what());
   }
-  LeaseRepossessor repossessor(database, leases, slot_wait_caps(settings),
+  LeaseRepossessor repossessor(database, leases, slot_waits,
                                std::chrono::milliseconds(static_cast<int64_t>(
                                    settings.number("PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS") * 1000)));
   if (settings.boolean("PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED")) repossessor.start();

@@ -2,7 +2,6 @@
 
 #include "api/error_responses.h"
 #include "concurrency/lease_storage.h"
-#include "concurrency/slot_wait_caps.h"
 #include "concurrency_limits_v1.h"
 #include "concurrency_limits_v2.h"
 #include "core/json_string_list.h"
@@ -84,18 +83,6 @@ void apply(const OrchestrationRun &view, TaskRun &run) {
   run.flow_run_run_count = view.flow_run_run_count;
 }
 
-OrchestrationSettings orchestration_settings(const Settings &settings) {
-  OrchestrationSettings resolved;
-  resolved.tag_concurrency_slot_wait_seconds =
-      settings.number("PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS");
-  resolved.deployment_concurrency_slot_wait_seconds =
-      settings.number("PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS");
-  resolved.initial_deployment_lease_duration_seconds =
-      settings.number("PREFECT_SERVER_CONCURRENCY_INITIAL_DEPLOYMENT_LEASE_DURATION");
-  resolved.max_cache_key_length = static_cast<size_t>(settings.integer("PREFECT_SERVER_TASKS_MAX_CACHE_KEY_LENGTH"));
-  return resolved;
-}
-
 // Orchestration's view of the database, inside the caller's transaction.
 // Deployment limits keep the base class's "none configured" answer until
 // deployments get an API (issue 5, T2).
@@ -104,12 +91,9 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
   // `inserted_run`: a run inserted in this very transaction, which has no
   // states yet.
   DatabaseEnvironment(OrchestrationScope scope, std::optional<Uuid> inserted_run)
-      : scope_(scope),
-        settings_(orchestration_settings(scope.settings)),
-        caps_(slot_wait_caps(scope.settings)),
-        inserted_run_(inserted_run) {}
+      : scope_(scope), inserted_run_(inserted_run) {}
 
-  const OrchestrationSettings &settings() const { return settings_; }
+  const OrchestrationSettings &settings() const { return scope_.settings; }
 
   Timestamp now() override { return Timestamp::now(); }
 
@@ -202,11 +186,12 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
   // the pool under load. The row lock is then held until the proposal
   // commits (milliseconds), and a failed proposal takes its slot back.
   bool increment_concurrency_slots(const std::vector<Uuid> &limit_ids, int64_t slots, bool) override {
-    return increment_concurrency_slots_v2(scope_.database, scope_.session, limit_ids, slots, caps_);
+    return increment_concurrency_slots_v2(scope_.database, scope_.session, limit_ids, slots, scope_.slot_waits);
   }
 
   bool decrement_concurrency_slots(const std::vector<Uuid> &limit_ids, int64_t slots) override {
-    return decrement_concurrency_slots_v2(scope_.database, scope_.session, limit_ids, slots, std::nullopt, caps_);
+    return decrement_concurrency_slots_v2(scope_.database, scope_.session, limit_ids, slots, std::nullopt,
+                                          scope_.slot_waits);
   }
 
   Uuid create_lease(const std::vector<Uuid> &resource_ids, double ttl_seconds, int64_t slots,
@@ -252,7 +237,7 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
   // orchestration.
   void force_task_run_state(TaskRun &task, State state) {
     OrchestrationRun view = orchestration_view(task);
-    OrchestrationRequest request{std::move(state), PolicyKind::Minimal, std::nullopt, std::nullopt, settings_};
+    OrchestrationRequest request{std::move(state), PolicyKind::Minimal, std::nullopt, std::nullopt, scope_.settings};
     orchestrate_task_run(view, request, *this);
     const TaskRun before = task;
     apply(view, task);
@@ -260,8 +245,6 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
   }
 
   OrchestrationScope scope_;
-  OrchestrationSettings settings_;
-  SlotWaitCaps caps_;
   std::optional<std::pair<Uuid, std::optional<FlowRunSnapshot>>> flow_run_read_;
   std::optional<Uuid> inserted_run_;
 };
@@ -317,6 +300,18 @@ TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const TaskRun &
 }
 
 }  // namespace
+
+OrchestrationSettings orchestration_settings(const Settings &settings) {
+  OrchestrationSettings resolved;
+  resolved.tag_concurrency_slot_wait_seconds =
+      settings.number("PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS");
+  resolved.deployment_concurrency_slot_wait_seconds =
+      settings.number("PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS");
+  resolved.initial_deployment_lease_duration_seconds =
+      settings.number("PREFECT_SERVER_CONCURRENCY_INITIAL_DEPLOYMENT_LEASE_DURATION");
+  resolved.max_cache_key_length = static_cast<size_t>(settings.integer("PREFECT_SERVER_TASKS_MAX_CACHE_KEY_LENGTH"));
+  return resolved;
+}
 
 TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, ProposedTransition proposal) {
   const auto run = read_flow_run(scope.database, scope.session, flow_run_id, /*for_update=*/true);

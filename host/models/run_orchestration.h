@@ -3,6 +3,8 @@
 // caller's write transaction (orchestration.md §2).
 #pragma once
 
+#include "models/concurrency_limits_v2.h"
+#include "orchestration/orchestration_settings.h"
 #include "schemas/flow_run.h"
 #include "schemas/state.h"
 #include "schemas/task_run.h"
@@ -35,9 +37,13 @@ struct TransitionOutcome {
 struct OrchestrationScope {
   DatabaseInterface &database;
   Session &session;
-  const Settings &settings;
+  const OrchestrationSettings &settings;
+  const SlotWaitCaps &slot_waits;
   ConcurrencyLeaseStorage &leases;
 };
+
+// The settings orchestration reads, resolved once (at start-up).
+OrchestrationSettings orchestration_settings(const Settings &settings);
 
 // Throws HttpError 404 (`exception_message`) when there is no such run.
 TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, ProposedTransition proposal);

@@ -8,7 +8,6 @@
 #include "api/router.h"
 #include "api/server_context.h"
 #include "concurrency/lease_storage.h"
-#include "concurrency/slot_wait_caps.h"
 #include "concurrency_limit_json.h"
 #include "database/database_interface.h"
 #include "orchestration/orchestration_settings.h"
@@ -129,7 +128,7 @@ HttpResponse reset_by_tag(const RouteCall &call) {
     // override takes one more slot under a lease of its own.
     call.server.leases.revoke_active_on_limit(v2->id);
     for (size_t i = 0; i < override_ids.size(); ++i) {
-      increment_concurrency_slots_v2(database, session, {v2->id}, 1, slot_wait_caps(call.server.settings));
+      increment_concurrency_slots_v2(database, session, {v2->id}, 1, call.server.slot_waits);
     }
     transaction.commit();
     for (const std::string &task_run_id : override_ids) {
@@ -237,7 +236,7 @@ HttpResponse increment(const RouteCall &call) {
   std::vector<Uuid> acquired_ids;
   for (const auto *limit : v2_to_acquire) acquired_ids.push_back(limit->id);
   if (!acquired_ids.empty()) {
-    if (!increment_concurrency_slots_v2(database, session, acquired_ids, 1, slot_wait_caps(call.server.settings))) {
+    if (!increment_concurrency_slots_v2(database, session, acquired_ids, 1, call.server.slot_waits)) {
       // Prefect names the first tag it acquires, whichever limit was full.
       return locked("Concurrency limit for the " + v2_to_acquire.front()->name.substr(4) + " tag has been reached",
                     retry_after);
@@ -297,7 +296,7 @@ HttpResponse decrement(const RouteCall &call) {
   } restore_guard{leases, released};
   for (const StoredLease &lease : released) {
     decrement_concurrency_slots_v2(database, session, lease.resource_ids, lease.slots, std::nullopt,
-                                   slot_wait_caps(call.server.settings));
+                                   call.server.slot_waits);
   }
   rapidjson::Document response;
   auto &allocator = response.GetAllocator();

@@ -7,7 +7,6 @@
 #include "api/router.h"
 #include "api/server_context.h"
 #include "concurrency/lease_storage.h"
-#include "concurrency/slot_wait_caps.h"
 #include "concurrency_limit_json.h"
 #include "database/database_interface.h"
 #include "orchestration/jitter.h"
@@ -138,7 +137,7 @@ HttpResponse remove(const RouteCall &call) {
 // to retry, from the limit that blocks most (values read before the bump).
 HttpResponse locked_response(const ServerContext &server, const std::vector<ConcurrencyLimitV2Row> &limits,
                              int64_t slots) {
-  const SlotWaitCaps caps = slot_wait_caps(server.settings);
+  const SlotWaitCaps &caps = server.slot_waits;
   const auto active = active_only(limits);
   {
     DatabaseInterface &database = server.database;
@@ -198,7 +197,7 @@ Acquisition acquire_slots(const RouteCall &call, int64_t slots) {
                      python_repr(joined));
   }
   acquisition.acquired =
-      increment_concurrency_slots_v2(database, session, ids_of(active), slots, slot_wait_caps(call.server.settings));
+      increment_concurrency_slots_v2(database, session, ids_of(active), slots, call.server.slot_waits);
   if (acquisition.acquired)
     transaction.commit();
   else
@@ -245,7 +244,7 @@ HttpResponse decrement(const RouteCall &call) {
   auto limits = read_concurrency_limits_v2_named(database, session, names_from(body));
   if (!limits.empty()) {
     decrement_concurrency_slots_v2(database, session, ids_of(active_only(limits)), body["slots"].GetInt64(), occupancy,
-                                   slot_wait_caps(call.server.settings));
+                                   call.server.slot_waits);
   }
   transaction.commit();
   rapidjson::Document response;
@@ -264,7 +263,7 @@ HttpResponse decrement_with_lease(const RouteCall &call) {
     Session session = database.session();
     Transaction transaction(session, PD_TRANSACTION_WRITE);
     decrement_concurrency_slots_v2(database, session, lease->resource_ids, lease->slots, occupancy,
-                                   slot_wait_caps(call.server.settings), now);
+                                   call.server.slot_waits, now);
     transaction.commit();
   } catch (...) {
     leases.restore(*lease);

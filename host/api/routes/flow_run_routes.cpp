@@ -89,7 +89,7 @@ HttpResponse create(const RouteCall &call) {
   if (created.inserted) {
     const rapidjson::Value *state = non_null_member(body, "state");
     State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
-    apply_initial_flow_run_state({database, session, call.server.settings, call.server.leases}, run, std::move(initial),
+    apply_initial_flow_run_state(orchestration_scope(call, session), run, std::move(initial),
                                  call.request.header("x-prefect-api-version"));
   }
   std::optional<FlowRun> stored = read_flow_run(database, session, created.id);
@@ -180,8 +180,8 @@ HttpResponse set_state(const RouteCall &call) {
   DatabaseInterface &database = call.server.database;
   Session session = database.session();
   Transaction transaction(session, PD_TRANSACTION_WRITE);
-  TransitionOutcome outcome = set_flow_run_state({database, session, call.server.settings, call.server.leases},
-                                                 path_id(call), std::move(proposal));
+  TransitionOutcome outcome =
+      set_flow_run_state(orchestration_scope(call, session), path_id(call), std::move(proposal));
   transaction.commit();
   return {outcome.state_written ? 201 : 200, std::move(outcome.result_json)};
 }
@@ -235,8 +235,7 @@ HttpResponse resume(const RouteCall &call) {
 
   ProposedTransition proposal{std::move(*proposed), /*force=*/false, call.request.header("x-prefect-api-version"),
                               client_version(call.request)};
-  TransitionOutcome outcome =
-      set_flow_run_state({database, session, call.server.settings, call.server.leases}, id, std::move(proposal));
+  TransitionOutcome outcome = set_flow_run_state(orchestration_scope(call, session), id, std::move(proposal));
   if (keys && !run_input.ObjectEmpty() && outcome.accepted) {
     const Timestamp now = Timestamp::now();
     create_flow_run_input(database, session,
@@ -375,8 +374,7 @@ HttpResponse bulk_set_state(const RouteCall &call) {
       ProposedTransition proposal{state_from_create(*state, Timestamp::now()), force,
                                   call.request.header("x-prefect-api-version"), client_version(call.request)};
       Transaction transaction(session, PD_TRANSACTION_WRITE);
-      TransitionOutcome outcome =
-          set_flow_run_state({database, session, call.server.settings, call.server.leases}, id, std::move(proposal));
+      TransitionOutcome outcome = set_flow_run_state(orchestration_scope(call, session), id, std::move(proposal));
       transaction.commit();
       rapidjson::Document result;
       result.Parse(outcome.result_json.c_str(), outcome.result_json.size());

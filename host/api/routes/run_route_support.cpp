@@ -24,6 +24,10 @@ std::optional<std::string> client_version(const HttpRequest &request) {
   return agent ? client_version_from_user_agent(*agent) : std::nullopt;
 }
 
+OrchestrationScope orchestration_scope(const RouteCall &call, Session &session) {
+  return {call.server.database, session, call.server.orchestration, call.server.slot_waits, call.server.leases};
+}
+
 State pending_state(Timestamp now) {
   rapidjson::Document pending;
   pending.Parse(R"({"type": "PENDING"})");

@@ -1,5 +1,5 @@
 // What the flow-run and task-run routes share: reading a set_state body
-// and the client's version.
+// and the client's version, the scope their orchestration runs in.
 #pragma once
 
 #include "api/router.h"
@@ -13,6 +13,9 @@ namespace prefectd {
 ProposedTransition proposed_transition(const RouteCall &call);
 // The client's Prefect version from its User-Agent.
 std::optional<std::string> client_version(const HttpRequest &request);
+// Orchestration inside `session`'s transaction, with the server's settings
+// and leases.
+OrchestrationScope orchestration_scope(const RouteCall &call, Session &session);
 // Pending, now: the state a run is created in when the client names none.
 State pending_state(Timestamp now);
 

@@ -60,8 +60,7 @@ HttpResponse create(const RouteCall &call) {
   if (created.inserted) {
     const rapidjson::Value *state = non_null_member(body, "state");
     State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
-    apply_initial_task_run_state({database, session, call.server.settings, call.server.leases}, run,
-                                 std::move(initial));
+    apply_initial_task_run_state(orchestration_scope(call, session), run, std::move(initial));
   }
   std::optional<TaskRun> stored = read_task_run(database, session, created.id);
   if (!stored) throw std::runtime_error("task run " + created.id.to_string() + " vanished after its insert");
@@ -104,8 +103,8 @@ HttpResponse set_state(const RouteCall &call) {
   DatabaseInterface &database = call.server.database;
   Session session = database.session();
   Transaction transaction(session, PD_TRANSACTION_WRITE);
-  TransitionOutcome outcome = set_task_run_state({database, session, call.server.settings, call.server.leases},
-                                                 path_id(call), std::move(proposal));
+  TransitionOutcome outcome =
+      set_task_run_state(orchestration_scope(call, session), path_id(call), std::move(proposal));
   transaction.commit();
   return {outcome.state_written ? 201 : 200, std::move(outcome.result_json)};
 }
