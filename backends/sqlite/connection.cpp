@@ -67,13 +67,13 @@ std::chrono::milliseconds busy_timeout() {
   return std::chrono::milliseconds(backend::boolean_setting("PREFECT_TESTING_UNIT_TEST_MODE", false) ? 5000 : 60000);
 }
 
-Connection open_connection(const SqliteTarget &target) {
+Connection open_connection(const SqliteTarget &target, const char *vfs) {
   sqlite3 *raw = nullptr;
   // A connection is used by one thread at a time (the pool hands it out),
   // so SQLite's own per-connection mutex is not needed.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (target.uri) flags |= SQLITE_OPEN_URI;
-  int result = sqlite3_open_v2(target.filename.c_str(), &raw, flags, nullptr);
+  int result = sqlite3_open_v2(target.filename.c_str(), &raw, flags, vfs);
   Connection connection(raw);
   if (result != SQLITE_OK) {
     std::string message = "cannot open SQLite database " + target.filename + ": " +

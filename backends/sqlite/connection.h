@@ -48,7 +48,8 @@ void check_library();
 // busy_timeout, shorter in test mode.
 std::chrono::milliseconds busy_timeout();
 
-// Opens `target` and applies Prefect's per-connection PRAGMAs.
-Connection open_connection(const SqliteTarget &target);
+// Opens `target` through `vfs` (nullptr: the default) and applies
+// Prefect's per-connection PRAGMAs.
+Connection open_connection(const SqliteTarget &target, const char *vfs = nullptr);
 
 }  // namespace prefectd::sqlite

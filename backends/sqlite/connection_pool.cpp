@@ -1,6 +1,7 @@
 #include "connection_pool.h"
 
 #include "host_services.h"
+#include "wal_frame_batching.h"
 
 #include <algorithm>
 
@@ -27,8 +28,8 @@ ConnectionPool::~ConnectionPool() {
   group_commit_.set_writer(nullptr);  // its statements go before the writer closes
 }
 
-std::unique_ptr<PooledConnection> ConnectionPool::open() const {
-  return std::make_unique<PooledConnection>(open_connection(target_), limits_.cached_statements);
+std::unique_ptr<PooledConnection> ConnectionPool::open(const char *vfs) const {
+  return std::make_unique<PooledConnection>(open_connection(target_, vfs), limits_.cached_statements);
 }
 
 bool ConnectionPool::at_capacity() const {
@@ -105,7 +106,9 @@ void ConnectionPool::release(PooledConnection *pooled) {
 PooledConnection *ConnectionPool::writer() {
   if (target_.in_memory) return nullptr;
   if (!writer_) {
-    auto opened = open();
+    // Its commits write their log frames in one piece (see
+    // wal_frame_batching.h); the readers' connections never write any.
+    auto opened = open(wal_frame_batching_vfs());
     // Prefect's cache_size (20,000 pages, 80 MB) suits pooled connections,
     // whose cache empties whenever another connection commits. The writer's
     // never does, so it would grow to all of that; the pages its inserts and

@@ -72,7 +72,7 @@ class ConnectionPool {
   bool at_capacity() const;
   // Removes `connection` from all_ and hands it back to be closed.
   std::unique_ptr<PooledConnection> forget(PooledConnection *connection);
-  std::unique_ptr<PooledConnection> open() const;
+  std::unique_ptr<PooledConnection> open(const char *vfs = nullptr) const;
 
   SqliteTarget target_;
   PoolLimits limits_;
