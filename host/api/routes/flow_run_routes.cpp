@@ -69,13 +69,8 @@ HttpResponse create(const RouteCall &call) {
   // one writer's turn short; a flow deleted meanwhile fails the insert as a
   // missing one would.
   const std::optional<Flow> flow = read_flow(database, session, run.flow_id);
-  rapidjson::Document system_labels;
-  system_labels.SetObject();
-  system_labels.AddMember("prefect.flow.id",
-                          rapidjson::Value(run.flow_id.to_string().c_str(), system_labels.GetAllocator()),
-                          system_labels.GetAllocator());
   run.labels_json = merge_labels({{flow ? flow->labels_json : std::nullopt},
-                                  {std::nullopt, &system_labels},
+                                  system_label("prefect.flow.id", run.flow_id.to_string()),
                                   {std::nullopt, non_null_member(body, "labels")}});
 
   Transaction transaction(session, PD_TRANSACTION_WRITE);

@@ -43,17 +43,14 @@ HttpResponse create(const RouteCall &call) {
   Session session = database.session();
   // The flow run's labels are read before the write transaction, to keep
   // the one writer's turn short.
-  rapidjson::Document system_labels;
-  system_labels.SetObject();
   std::optional<std::string> flow_run_labels;
+  LabelLayer system_labels;
   if (run.flow_run_id) {
     if (auto flow_run = read_flow_run(database, session, *run.flow_run_id)) flow_run_labels = flow_run->labels_json;
-    system_labels.AddMember("prefect.flow-run.id",
-                            rapidjson::Value(run.flow_run_id->to_string().c_str(), system_labels.GetAllocator()),
-                            system_labels.GetAllocator());
+    system_labels = system_label("prefect.flow-run.id", run.flow_run_id->to_string());
   }
-  run.labels_json = merge_labels(
-      {{flow_run_labels}, {std::nullopt, &system_labels}, {std::nullopt, non_null_member(body, "labels")}});
+  run.labels_json =
+      merge_labels({{flow_run_labels}, std::move(system_labels), {std::nullopt, non_null_member(body, "labels")}});
 
   Transaction transaction(session, PD_TRANSACTION_WRITE);
   const CreatedTaskRun created = create_task_run(database, session, run);
