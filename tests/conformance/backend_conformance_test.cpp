@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 namespace prefectd {
@@ -28,6 +29,31 @@ class BackendConformance : public testing_support::BackendTest {
   void create_counter_table() {
     Session session = database_->session();
     session.execute("CREATE TABLE counter (name VARCHAR NOT NULL PRIMARY KEY, value INTEGER NOT NULL)");
+  }
+
+  // The counter table holding one row, `name` = 0.
+  void create_counter_table_with(const std::string &name) {
+    create_counter_table();
+    Session session = database_->session();
+    session.prepare("INSERT INTO counter (name, value) VALUES (" + p(1) + ", 0)").bind(1, name).execute();
+  }
+
+  // Runs `transactions` calls of `body(thread, index)` on each of `threads`
+  // threads at once; a DatabaseError escaping one fails the test.
+  void on_threads(int threads, int transactions, const std::function<void(int, int)> &body) {
+    std::vector<std::thread> running;
+    for (int t = 0; t < threads; ++t) {
+      running.emplace_back([&, t] {
+        for (int i = 0; i < transactions; ++i) {
+          try {
+            body(t, i);
+          } catch (const DatabaseError &error) {
+            ADD_FAILURE() << t << "-" << i << ": " << error.what();
+          }
+        }
+      });
+    }
+    for (auto &thread : running) thread.join();
   }
 
   int64_t count_rows(const std::string &table) {
@@ -290,38 +316,21 @@ TEST_P(BackendConformance, TimestampIntervalsCoverTheRange) {
 }
 
 TEST_P(BackendConformance, ConcurrentWritersAllLand) {
-  create_counter_table();
-  {
-    Session session = database_->session();
-    session.execute("INSERT INTO counter (name, value) VALUES ('shared', 0)");
-  }
+  create_counter_table_with("shared");
   constexpr int kThreads = 8;
   constexpr int kIncrements = 25;
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < kIncrements; ++i) {
-        try {
-          Session session = database_->session();
-          Transaction transaction(session, PD_TRANSACTION_WRITE);
-          // Read-modify-write: only correct if write transactions serialise
-          // (SQLite's IMMEDIATE lock, PostgreSQL's row lock).
-          Statement read = session.prepare("SELECT value FROM counter WHERE name = 'shared'" +
-                                           database_->queries().for_update(false));
-          read.step();
-          int64_t value = *read.int64(0);
-          session.prepare("UPDATE counter SET value = " + p(1) + " WHERE name = 'shared'").bind(1, value + 1).execute();
-          transaction.commit();
-        } catch (const DatabaseError &error) {
-          ++failures;
-          ADD_FAILURE() << error.what();
-        }
-      }
-    });
-  }
-  for (auto &thread : threads) thread.join();
-  EXPECT_EQ(failures, 0);
+  on_threads(kThreads, kIncrements, [&](int, int) {
+    Session session = database_->session();
+    Transaction transaction(session, PD_TRANSACTION_WRITE);
+    // Read-modify-write: only correct if write transactions serialise
+    // (SQLite's IMMEDIATE lock, PostgreSQL's row lock).
+    Statement read =
+        session.prepare("SELECT value FROM counter WHERE name = 'shared'" + database_->queries().for_update(false));
+    read.step();
+    int64_t value = *read.int64(0);
+    session.prepare("UPDATE counter SET value = " + p(1) + " WHERE name = 'shared'").bind(1, value + 1).execute();
+    transaction.commit();
+  });
   Session session = database_->session();
   Statement read = session.prepare("SELECT value FROM counter WHERE name = 'shared'");
   ASSERT_TRUE(read.step());
@@ -332,61 +341,45 @@ TEST_P(BackendConformance, ConcurrentWritersAllLand) {
 // plugin then shares commits among them): each transaction's fate is its
 // own, and a commit has landed, for every other session, once it returns.
 TEST_P(BackendConformance, ConcurrentTransactionsEachKeepTheirOwnOutcome) {
-  create_counter_table();
-  {
-    Session session = database_->session();
-    session.execute("INSERT INTO counter (name, value) VALUES ('taken', 0)");
-  }
+  create_counter_table_with("taken");
   constexpr int kThreads = 8;
   constexpr int kTransactions = 40;
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kTransactions; ++i) {
-        const std::string name = std::to_string(t) + "-" + std::to_string(i);
-        try {
-          Session session = database_->session();
-          Transaction transaction(session, PD_TRANSACTION_WRITE);
-          session.prepare("INSERT INTO counter (name, value) VALUES (" + p(1) + ", 1)").bind(1, name).execute();
-          switch (i % 3) {
-            case 0: {
-              transaction.commit();
-              Session reader = database_->session();
-              Statement read = reader.prepare("SELECT COUNT(*) FROM counter WHERE name = " + p(1));
-              read.bind(1, name);
-              if (!read.step() || read.int64(0) != 1) ADD_FAILURE() << name << " not visible after its commit";
-              break;
-            }
-            case 1:
-              transaction.rollback();
-              break;
-            default:
-              try {
-                session.prepare("INSERT INTO counter (name, value) VALUES ('taken', 1)").execute();
-                ADD_FAILURE() << "a duplicate key was accepted";
-              } catch (const DatabaseError &error) {
-                if (error.status() != PD_CONSTRAINT) throw;
-              }
-              // Destroyed without commit after the failed statement.
-              break;
-          }
-        } catch (const DatabaseError &error) {
-          ++failures;
-          ADD_FAILURE() << name << ": " << error.what();
-        }
+  const auto name_of = [](int t, int i) { return std::to_string(t) + "-" + std::to_string(i); };
+  on_threads(kThreads, kTransactions, [&](int t, int i) {
+    const std::string name = name_of(t, i);
+    Session session = database_->session();
+    Transaction transaction(session, PD_TRANSACTION_WRITE);
+    session.prepare("INSERT INTO counter (name, value) VALUES (" + p(1) + ", 1)").bind(1, name).execute();
+    switch (i % 3) {
+      case 0: {
+        transaction.commit();
+        Session reader = database_->session();
+        Statement read = reader.prepare("SELECT COUNT(*) FROM counter WHERE name = " + p(1));
+        read.bind(1, name);
+        if (!read.step() || read.int64(0) != 1) ADD_FAILURE() << name << " not visible after its commit";
+        break;
       }
-    });
-  }
-  for (auto &thread : threads) thread.join();
-  EXPECT_EQ(failures, 0);
+      case 1:
+        transaction.rollback();
+        break;
+      default:
+        try {
+          session.prepare("INSERT INTO counter (name, value) VALUES ('taken', 1)").execute();
+          ADD_FAILURE() << "a duplicate key was accepted";
+        } catch (const DatabaseError &error) {
+          if (error.status() != PD_CONSTRAINT) throw;
+        }
+        // Destroyed without commit after the failed statement.
+        break;
+    }
+  });
   Session session = database_->session();
   for (int t = 0; t < kThreads; ++t) {
     for (int i = 0; i < kTransactions; ++i) {
       Statement read = session.prepare("SELECT COUNT(*) FROM counter WHERE name = " + p(1));
-      read.bind(1, std::to_string(t) + "-" + std::to_string(i));
+      read.bind(1, name_of(t, i));
       ASSERT_TRUE(read.step());
-      EXPECT_EQ(read.int64(0), i % 3 == 0 ? 1 : 0) << t << "-" << i;
+      EXPECT_EQ(read.int64(0), i % 3 == 0 ? 1 : 0) << name_of(t, i);
     }
   }
   EXPECT_EQ(count_rows("counter"), 1 + kThreads * ((kTransactions + 2) / 3));
