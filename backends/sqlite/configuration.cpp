@@ -210,6 +210,16 @@ pd_status take_write_turn(pd_session *session, pd_error *error) {
   return PD_OK;
 }
 
+// In the turn, on the writer: the session's transaction joins the writer's
+// commit group.
+pd_status join_group(pd_session *session, pd_error *error) {
+  return run(error, [&] {
+    session->database->pool->group_commit().begin_member();
+    session->group_member = true;
+    return PD_OK;
+  });
+}
+
 pd_status begin(pd_session *session, pd_transaction_mode mode, pd_error *error) {
   // IMMEDIATE takes the write lock at BEGIN, so two writers never deadlock
   // upgrading read locks; readers stay DEFERRED and never block.
@@ -225,13 +235,8 @@ pd_status begin(pd_session *session, pd_transaction_mode mode, pd_error *error) 
       const pd_status taken = take_write_turn(session, error);
       if (taken != PD_OK) return taken;
     }
-    const pd_status status = on_writer(session) ? run(error,
-                                                      [&] {
-                                                        session->database->pool->group_commit().begin_member();
-                                                        session->group_member = true;
-                                                        return PD_OK;
-                                                      })
-                                                : execute_sql(session, "BEGIN IMMEDIATE", error);
+    const pd_status status =
+        on_writer(session) ? join_group(session, error) : execute_sql(session, "BEGIN IMMEDIATE", error);
     end_write_turn_if_done(session);
     return status;
   });

@@ -79,8 +79,9 @@ class GroupCommit {
   // unset (nullptr) before it closes.
   void set_writer(sqlite3 *writer);
 
-  // In the turn, on the writer: opens a group unless one is open, and the
-  // member's savepoint in it. Throws SqliteError.
+  // In the turn, on the writer: opens a group unless one is open, and a
+  // savepoint for the member when the group already keeps others' work.
+  // Throws SqliteError.
   void begin_member();
   // In the turn: keeps the member's work in the group. Throws SqliteError,
   // the member's work then still to be discarded.
