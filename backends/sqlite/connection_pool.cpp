@@ -123,12 +123,7 @@ PooledConnection *ConnectionPool::writer() {
                        nullptr, nullptr));
     if (!checkpointer_) checkpointer_ = std::make_unique<WalCheckpointer>(target_, group_commit_);
     checkpointer_->watch(opened->connection.get());
-    try {
-      group_commit_.set_writer(opened->connection.get());
-    } catch (...) {
-      group_commit_.set_writer(nullptr);
-      throw;
-    }
+    group_commit_.set_writer(opened->connection.get());
     writer_ = std::move(opened);
   }
   return writer_.get();

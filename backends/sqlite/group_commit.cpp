@@ -24,10 +24,15 @@ void GroupCommit::set_writer(sqlite3 *writer) {
     statement.reset(raw);
     check(writer_, result);
   };
-  prepare(begin_, "BEGIN IMMEDIATE");
-  prepare(savepoint_, "SAVEPOINT prefectd_member");
-  prepare(release_, "RELEASE prefectd_member");
-  prepare(commit_, "COMMIT");
+  try {
+    prepare(begin_, "BEGIN IMMEDIATE");
+    prepare(savepoint_, "SAVEPOINT prefectd_member");
+    prepare(release_, "RELEASE prefectd_member");
+    prepare(commit_, "COMMIT");
+  } catch (...) {
+    set_writer(nullptr);  // no statement may outlive a writer that is not kept
+    throw;
+  }
 }
 
 void GroupCommit::step(const StatementHandle &statement) {

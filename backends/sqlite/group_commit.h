@@ -76,7 +76,7 @@ class GroupCommit {
   void end_turn();
 
   // The connection groups run on, set in the first turn that uses it, and
-  // unset (nullptr) before it closes.
+  // unset (nullptr) before it closes. Throws SqliteError, leaving it unset.
   void set_writer(sqlite3 *writer);
 
   // In the turn, on the writer: opens a group unless one is open, and a
