@@ -81,44 +81,66 @@ FlowRun flow_run_from_row(const Statement &row) {
   return run;
 }
 
-CreatedFlowRun create_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run) {
+bool insert_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run) {
   const QueryComponents &q = database.queries();
   Statement insert = session.prepare(
-      "INSERT INTO flow_run (id, created, name, flow_id, deployment_id, deployment_version, work_queue_id, "
+      "INSERT INTO flow_run (id, created, updated, name, flow_id, deployment_id, deployment_version, work_queue_id, "
       "work_queue_name, flow_version, parameters, idempotency_key, context, empirical_policy, tags, labels, "
-      "parent_task_run_id, auto_scheduled, infrastructure_document_id, created_by, job_variables, run_count, "
-      "total_run_time, updated) VALUES (" +
-      q.placeholder_list(1, 22) + ", " + q.placeholder(2) + ")" +
-      q.upsert_clause(database.upsert_columns("flow_run"), {}));
+      "parent_task_run_id, auto_scheduled, infrastructure_document_id, infrastructure_pid, created_by, "
+      "job_variables, state_type, state_name, state_timestamp, run_count, expected_start_time, "
+      "next_scheduled_start_time, start_time, end_time, total_run_time) VALUES (" +
+      q.placeholder_list(1, 31) + ")" + q.upsert_clause(database.upsert_columns("flow_run"), {}));
   insert.bind(1, run.id)
       .bind(2, run.created)
-      .bind(3, run.name)
-      .bind(4, run.flow_id)
-      .bind(5, run.deployment_id)
-      .bind(6, run.deployment_version)
-      .bind(7, run.work_queue_id)
-      .bind(8, run.work_queue_name)
-      .bind(9, run.flow_version)
-      .bind_json(10, run.parameters_json)
-      .bind(11, run.idempotency_key)
-      .bind_json(12, run.context_json)
-      .bind_json(13, run.empirical_policy_json)
-      .bind_json(14, run.tags_json)
-      .bind_json(15, run.labels_json)
-      .bind(16, run.parent_task_run_id)
-      .bind(17, run.auto_scheduled)
-      .bind(18, run.infrastructure_document_id)
-      .bind_json(19, run.created_by_json)
-      .bind_json(20, run.job_variables_json)
-      .bind(21, int64_t{0})
-      .bind_interval(22, 0);
-  if (insert.execute() > 0) return {run.id, true};
-  if (!run.idempotency_key) throw std::runtime_error("flow run " + run.id.to_string() + " vanished after its insert");
+      .bind(3, run.updated)
+      .bind(4, run.name)
+      .bind(5, run.flow_id)
+      .bind(6, run.deployment_id)
+      .bind(7, run.deployment_version)
+      .bind(8, run.work_queue_id)
+      .bind(9, run.work_queue_name)
+      .bind(10, run.flow_version)
+      .bind_json(11, run.parameters_json)
+      .bind(12, run.idempotency_key)
+      .bind_json(13, run.context_json)
+      .bind_json(14, run.empirical_policy_json)
+      .bind_json(15, run.tags_json)
+      .bind_json(16, run.labels_json)
+      .bind(17, run.parent_task_run_id)
+      .bind(18, run.auto_scheduled)
+      .bind(19, run.infrastructure_document_id)
+      .bind(20, run.infrastructure_pid)
+      .bind_json(21, run.created_by_json)
+      .bind_json(22, run.job_variables_json)
+      .bind(23, state_type_text(run.state_type))
+      .bind(24, run.state_name)
+      .bind(25, run.state_timestamp)
+      .bind(26, run.run_count)
+      .bind(27, run.expected_start_time)
+      .bind(28, run.next_scheduled_start_time)
+      .bind(29, run.start_time)
+      .bind(30, run.end_time)
+      .bind_interval(31, run.total_run_time_micros);
+  return insert.execute() > 0;
+}
+
+void link_flow_run_state(DatabaseInterface &database, Session &session, const Uuid &run_id, const Uuid &state_id) {
+  // `updated` stays as inserted: one index fewer to rewrite in the turn.
+  const QueryComponents &q = database.queries();
+  session.prepare("UPDATE flow_run SET state_id = " + q.placeholder(1) + " WHERE id = " + q.placeholder(2))
+      .bind(1, state_id)
+      .bind(2, run_id)
+      .execute();
+}
+
+std::optional<Uuid> flow_run_with_idempotency_key(DatabaseInterface &database, Session &session, const Uuid &flow_id,
+                                                  const std::string &idempotency_key) {
+  const QueryComponents &q = database.queries();
   Statement find = session.prepare("SELECT id FROM flow_run WHERE flow_id = " + q.placeholder(1) +
                                    " AND idempotency_key = " + q.placeholder(2));
-  find.bind(1, run.flow_id).bind(2, *run.idempotency_key);
-  if (!find.step()) throw std::runtime_error("flow run " + run.id.to_string() + " vanished after its insert");
-  return {*find.uuid(0), false};
+  find.bind(1, flow_id).bind(2, idempotency_key);
+  if (!find.step()) return std::nullopt;
+  return find.uuid(0);
 }
 
 std::optional<FlowRun> read_flow_run(DatabaseInterface &database, Session &session, const Uuid &id, bool for_update) {

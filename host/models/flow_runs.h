@@ -1,4 +1,4 @@
-// The flow_run table: create (idempotent per flow and key), read with its
+// The flow_run table: insert (idempotent per flow and key), read with its
 // current state and work pool, partial updates, orchestration's write-back
 // and delete.
 #pragma once
@@ -18,16 +18,17 @@ namespace prefectd {
 class DatabaseInterface;
 class Session;
 
-struct CreatedFlowRun {
-  Uuid id;
-  bool inserted;  // false: the idempotency key matched an existing run
-};
+// Inserts `run` with every column it keeps, its orchestration bookkeeping
+// (state type, name and times) included, but not state_id: the state row
+// and the run row each refer to the other, so the state is linked once it
+// is written (link_flow_run_state). Returns false, inserting nothing, when
+// the flow already has a run with `run`'s idempotency key.
+bool insert_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run);
+void link_flow_run_state(DatabaseInterface &database, Session &session, const Uuid &run_id, const Uuid &state_id);
 
-// Inserts `run` (its id, name, flow and the client's fields; the state
-// columns are left empty). With an idempotency key already used for the
-// flow, the existing run is left untouched and its id returned. The caller
-// reads the run back once it has its initial state (one read, not two).
-CreatedFlowRun create_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run);
+// The run of `flow_id` created with `idempotency_key`, if any.
+std::optional<Uuid> flow_run_with_idempotency_key(DatabaseInterface &database, Session &session, const Uuid &flow_id,
+                                                  const std::string &idempotency_key);
 
 // `for_update` locks the row until the transaction ends (PostgreSQL; SQLite
 // write transactions already exclude other writers).

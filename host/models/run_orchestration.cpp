@@ -14,6 +14,9 @@
 
 #include <rapidjson/document.h>
 
+#include <type_traits>
+#include <utility>
+
 namespace prefectd {
 namespace {
 
@@ -88,23 +91,28 @@ void apply(const OrchestrationRun &view, TaskRun &run) {
 // deployments get an API (issue 5, T2).
 class DatabaseEnvironment final : public OrchestrationEnvironment {
  public:
-  // `inserted_run`: a run inserted in this very transaction, which has no
-  // states yet.
-  DatabaseEnvironment(OrchestrationScope scope, std::optional<Uuid> inserted_run)
-      : scope_(scope), inserted_run_(inserted_run) {}
+  // `new_run`: a run being created and not inserted yet, which has no
+  // states; its first state is held, not written (take_first_state).
+  DatabaseEnvironment(OrchestrationScope scope, std::optional<Uuid> new_run) : scope_(scope), new_run_(new_run) {}
 
   const OrchestrationSettings &settings() const { return scope_.settings; }
+
+  std::optional<State> take_first_state() { return std::exchange(first_state_, std::nullopt); }
 
   Timestamp now() override { return Timestamp::now(); }
 
   State write_state(const OrchestrationRun &run, const State &proposed) override {
+    if (new_run_ == run.id) {
+      first_state_ = proposed;
+      return proposed;
+    }
     State written = proposed;
     insert_run_state(scope_.database, scope_.session, run.kind, run.id, written);
     return written;
   }
 
   bool flow_run_state_exists_at(const Uuid &flow_run_id, Timestamp timestamp) override {
-    if (inserted_run_ == flow_run_id) return false;  // spares the one writer's turn a query
+    if (new_run_ == flow_run_id) return false;  // spares the one writer's turn a query
     return run_state_timestamp_taken(scope_.database, scope_.session, RunKind::Flow, flow_run_id, timestamp);
   }
 
@@ -246,7 +254,8 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
 
   OrchestrationScope scope_;
   std::optional<std::pair<Uuid, std::optional<FlowRunSnapshot>>> flow_run_read_;
-  std::optional<Uuid> inserted_run_;
+  std::optional<Uuid> new_run_;
+  std::optional<State> first_state_;
 };
 
 // Orchestration errors that are answers, not failures.
@@ -261,10 +270,9 @@ auto answering_not_found(Body &&body) {
 
 // Orchestrates `run` as read (and locked) in the scope's transaction and
 // writes back what changed.
-TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const FlowRun &run, ProposedTransition proposal,
-                                       bool inserted = false) {
+TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const FlowRun &run, ProposedTransition proposal) {
   return answering_not_found([&] {
-    DatabaseEnvironment environment(scope, inserted ? std::optional(run.id) : std::nullopt);
+    DatabaseEnvironment environment(scope, std::nullopt);
     OrchestrationRun view = orchestration_view(run);
     OrchestrationRequest request{std::move(proposal.state), policy_for_force(proposal.force),
                                  std::move(proposal.api_version), std::move(proposal.client_version),
@@ -281,10 +289,9 @@ TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const FlowRun &
   });
 }
 
-TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const TaskRun &run, ProposedTransition proposal,
-                                       bool inserted = false) {
+TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const TaskRun &run, ProposedTransition proposal) {
   return answering_not_found([&] {
-    DatabaseEnvironment environment(scope, inserted ? std::optional(run.id) : std::nullopt);
+    DatabaseEnvironment environment(scope, std::nullopt);
     OrchestrationRun view = orchestration_view(run);
     // Task-run set_state passes no API version (orchestration.md §2).
     OrchestrationRequest request{std::move(proposal.state), policy_for_force(proposal.force), std::nullopt,
@@ -297,6 +304,39 @@ TransitionOutcome orchestrate_and_save(OrchestrationScope scope, const TaskRun &
     }
     return TransitionOutcome{result.state_written, to_json(result), result.status == SetStateStatus::Accept};
   });
+}
+
+// A new run's first state, applied with force (orchestration.md §8) before
+// the run is inserted, so that its row is written once with the state's
+// columns instead of inserted and then updated: each updated column is one
+// more index rewritten in the one writer's turn. Returns the state to write
+// once the run row is; `run` gets what orchestration set.
+template <class Run>
+std::optional<State> orchestrate_first_state(OrchestrationScope scope, Run &run, State state,
+                                             std::optional<std::string> api_version) {
+  return answering_not_found([&] {
+    DatabaseEnvironment environment(scope, run.id);
+    OrchestrationRun view = orchestration_view(run);
+    OrchestrationRequest request{std::move(state), policy_for_force(/*force=*/true), std::move(api_version),
+                                 std::nullopt, environment.settings()};
+    if constexpr (std::is_same_v<Run, FlowRun>) {
+      orchestrate_flow_run(view, request, environment);
+    } else {
+      orchestrate_task_run(view, request, environment);
+    }
+    apply(view, run);
+    return environment.take_first_state();
+  });
+}
+
+// Writes the state orchestrate_first_state held, now that its run exists,
+// and makes it the run's current state as a read would answer it.
+template <class Run>
+void write_first_state(OrchestrationScope scope, RunKind kind, Run &run, State state) {
+  insert_run_state(scope.database, scope.session, kind, run.id, state);
+  drop_unkept_data(state);
+  run.state_id = state.id;
+  run.state = std::move(state);
 }
 
 }  // namespace
@@ -325,16 +365,30 @@ TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_
   return orchestrate_and_save(scope, *run, std::move(proposal));
 }
 
-void apply_initial_flow_run_state(OrchestrationScope scope, const FlowRun &inserted, State state,
-                                  std::optional<std::string> api_version) {
-  ProposedTransition proposal{std::move(state), /*force=*/true, std::move(api_version), std::nullopt};
-  // Inserted in this very transaction: no other can see it, let alone lock it.
-  orchestrate_and_save(scope, inserted, std::move(proposal), /*inserted=*/true);
+std::optional<FlowRun> create_flow_run(OrchestrationScope scope, FlowRun run, State first_state,
+                                       std::optional<std::string> api_version) {
+  if (run.idempotency_key &&
+      flow_run_with_idempotency_key(scope.database, scope.session, run.flow_id, *run.idempotency_key)) {
+    return std::nullopt;
+  }
+  std::optional<State> state = orchestrate_first_state(scope, run, std::move(first_state), std::move(api_version));
+  if (!insert_flow_run(scope.database, scope.session, run)) return std::nullopt;
+  if (state) {
+    write_first_state(scope, RunKind::Flow, run, std::move(*state));
+    link_flow_run_state(scope.database, scope.session, run.id, *run.state_id);
+  }
+  return run;
 }
 
-void apply_initial_task_run_state(OrchestrationScope scope, const TaskRun &inserted, State state) {
-  ProposedTransition proposal{std::move(state), /*force=*/true, std::nullopt, std::nullopt};
-  orchestrate_and_save(scope, inserted, std::move(proposal), /*inserted=*/true);
+std::optional<TaskRun> create_task_run(OrchestrationScope scope, TaskRun run, State first_state) {
+  if (task_run_with_natural_key(scope.database, scope.session, run)) return std::nullopt;
+  std::optional<State> state = orchestrate_first_state(scope, run, std::move(first_state), std::nullopt);
+  if (!insert_task_run(scope.database, scope.session, run)) return std::nullopt;
+  if (state) {
+    write_first_state(scope, RunKind::Task, run, std::move(*state));
+    link_task_run_state(scope.database, scope.session, run.id, *run.state_id);
+  }
+  return run;
 }
 
 }  // namespace prefectd

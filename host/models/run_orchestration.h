@@ -49,11 +49,15 @@ OrchestrationSettings orchestration_settings(const Settings &settings);
 TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_run_id, ProposedTransition proposal);
 TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, ProposedTransition proposal);
 
-// A new run's first state, applied with force (orchestration.md §8).
-// `inserted` is the run as just inserted in this transaction (no state,
-// counts and times at their defaults), so it is not read back first.
-void apply_initial_flow_run_state(OrchestrationScope scope, const FlowRun &inserted, State state,
-                                  std::optional<std::string> api_version);
-void apply_initial_task_run_state(OrchestrationScope scope, const TaskRun &inserted, State state);
+// Creates a run with its first state, applied with force (orchestration.md
+// §8), and returns it as a read would; nullopt, having written nothing,
+// when the flow already has a run with `run`'s idempotency key (the flow
+// run), or the flow run a task run with its task and dynamic key (the task
+// run). Prefect answers the existing run then; what orchestration did
+// before a racing transaction's insert turned up is undone with the
+// caller's transaction, so the caller rolls it back.
+std::optional<FlowRun> create_flow_run(OrchestrationScope scope, FlowRun run, State first_state,
+                                       std::optional<std::string> api_version);
+std::optional<TaskRun> create_task_run(OrchestrationScope scope, TaskRun run, State first_state);
 
 }  // namespace prefectd

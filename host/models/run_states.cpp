@@ -82,6 +82,10 @@ void insert_run_state(DatabaseInterface &database, Session &session, RunKind kin
   insert.execute();
 }
 
+void drop_unkept_data(State &state) {
+  if (state.data_json && is_unpersisted_result(*state.data_json)) state.data_json.reset();
+}
+
 std::optional<State> read_run_state(DatabaseInterface &database, Session &session, RunKind kind, const Uuid &state_id) {
   Statement read = session.prepare("SELECT " + state_columns("s", "a") + " FROM " + state_table(kind) +
                                    " s LEFT JOIN artifact a ON a.id = s.result_artifact_id WHERE s.id = " +

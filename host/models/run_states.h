@@ -17,6 +17,9 @@ class Session;
 // goes to a result artifact and `state.data_json` becomes the artifact's
 // data; an unpersisted marker is left in `state` for this answer only.
 void insert_run_state(DatabaseInterface &database, Session &session, RunKind kind, const Uuid &run_id, State &state);
+// `state`, after insert_run_state, as a later read answers it: without an
+// unpersisted marker.
+void drop_unkept_data(State &state);
 std::optional<State> read_run_state(DatabaseInterface &database, Session &session, RunKind kind, const Uuid &state_id);
 // Oldest first.
 std::vector<State> read_run_states(DatabaseInterface &database, Session &session, RunKind kind, const Uuid &run_id);

@@ -20,19 +20,6 @@ constexpr const char *kRunColumns =
     "task_run.total_run_time";
 constexpr int kRunColumnCount = 25;
 
-std::optional<Uuid> find_by_natural_key(DatabaseInterface &database, Session &session, const TaskRun &run) {
-  const QueryComponents &q = database.queries();
-  const std::string flow_run_condition =
-      run.flow_run_id ? "flow_run_id = " + q.placeholder(3) : std::string("flow_run_id IS NULL");
-  Statement find =
-      session.prepare("SELECT id FROM task_run WHERE task_key = " + q.placeholder(1) +
-                      " AND dynamic_key = " + q.placeholder(2) + " AND " + flow_run_condition + " LIMIT 1");
-  find.bind(1, run.task_key).bind(2, run.dynamic_key);
-  if (run.flow_run_id) find.bind(3, *run.flow_run_id);
-  if (!find.step()) return std::nullopt;
-  return find.uuid(0);
-}
-
 }  // namespace
 
 std::string task_run_columns() {
@@ -78,39 +65,64 @@ TaskRun task_run_from_row(const Statement &row) {
   return run;
 }
 
-CreatedTaskRun create_task_run(DatabaseInterface &database, Session &session, const TaskRun &run) {
-  // Without a flow run the unique index cannot see duplicates (NULLs are
-  // distinct), so the natural key is looked up first, as Prefect does.
-  if (!run.flow_run_id) {
-    if (auto existing = find_by_natural_key(database, session, run)) return {*existing, false};
-  }
+std::optional<Uuid> task_run_with_natural_key(DatabaseInterface &database, Session &session, const TaskRun &run) {
   const QueryComponents &q = database.queries();
+  const std::string flow_run_condition =
+      run.flow_run_id ? "flow_run_id = " + q.placeholder(3) : std::string("flow_run_id IS NULL");
+  Statement find =
+      session.prepare("SELECT id FROM task_run WHERE task_key = " + q.placeholder(1) +
+                      " AND dynamic_key = " + q.placeholder(2) + " AND " + flow_run_condition + " LIMIT 1");
+  find.bind(1, run.task_key).bind(2, run.dynamic_key);
+  if (run.flow_run_id) find.bind(3, *run.flow_run_id);
+  if (!find.step()) return std::nullopt;
+  return find.uuid(0);
+}
+
+bool insert_task_run(DatabaseInterface &database, Session &session, const TaskRun &run) {
+  const QueryComponents &q = database.queries();
+  // Without a flow run the unique index cannot see duplicates (NULLs are
+  // distinct): the caller looks the natural key up first, as Prefect does.
   Statement insert = session.prepare(
-      "INSERT INTO task_run (id, created, name, flow_run_id, task_key, dynamic_key, cache_key, cache_expiration, "
-      "task_version, empirical_policy, tags, labels, task_inputs, run_count, flow_run_run_count, total_run_time, "
-      "updated) VALUES (" +
-      q.placeholder_list(1, 16) + ", " + q.placeholder(2) + ")" +
+      "INSERT INTO task_run (id, created, updated, name, flow_run_id, task_key, dynamic_key, cache_key, "
+      "cache_expiration, task_version, empirical_policy, tags, labels, task_inputs, state_type, state_name, "
+      "state_timestamp, run_count, flow_run_run_count, expected_start_time, next_scheduled_start_time, start_time, "
+      "end_time, total_run_time) VALUES (" +
+      q.placeholder_list(1, 24) + ")" +
       (run.flow_run_id ? q.upsert_clause(database.upsert_columns("task_run"), {}) : std::string()));
   insert.bind(1, run.id)
       .bind(2, run.created)
-      .bind(3, run.name)
-      .bind(4, run.flow_run_id)
-      .bind(5, run.task_key)
-      .bind(6, run.dynamic_key)
-      .bind(7, run.cache_key)
-      .bind(8, run.cache_expiration)
-      .bind(9, run.task_version)
-      .bind_json(10, run.empirical_policy_json)
-      .bind_json(11, run.tags_json)
-      .bind_json(12, run.labels_json)
-      .bind_json(13, run.task_inputs_json)
-      .bind(14, int64_t{0})
-      .bind(15, int64_t{0})
-      .bind_interval(16, 0);
-  if (insert.execute() > 0) return {run.id, true};
-  const std::optional<Uuid> existing = find_by_natural_key(database, session, run);
-  if (!existing) throw std::runtime_error("task run " + run.id.to_string() + " vanished after its insert");
-  return {*existing, false};
+      .bind(3, run.updated)
+      .bind(4, run.name)
+      .bind(5, run.flow_run_id)
+      .bind(6, run.task_key)
+      .bind(7, run.dynamic_key)
+      .bind(8, run.cache_key)
+      .bind(9, run.cache_expiration)
+      .bind(10, run.task_version)
+      .bind_json(11, run.empirical_policy_json)
+      .bind_json(12, run.tags_json)
+      .bind_json(13, run.labels_json)
+      .bind_json(14, run.task_inputs_json)
+      .bind(15, state_type_text(run.state_type))
+      .bind(16, run.state_name)
+      .bind(17, run.state_timestamp)
+      .bind(18, run.run_count)
+      .bind(19, run.flow_run_run_count)
+      .bind(20, run.expected_start_time)
+      .bind(21, run.next_scheduled_start_time)
+      .bind(22, run.start_time)
+      .bind(23, run.end_time)
+      .bind_interval(24, run.total_run_time_micros);
+  return insert.execute() > 0;
+}
+
+void link_task_run_state(DatabaseInterface &database, Session &session, const Uuid &run_id, const Uuid &state_id) {
+  // `updated` stays as inserted: one index fewer to rewrite in the turn.
+  const QueryComponents &q = database.queries();
+  session.prepare("UPDATE task_run SET state_id = " + q.placeholder(1) + " WHERE id = " + q.placeholder(2))
+      .bind(1, state_id)
+      .bind(2, run_id)
+      .execute();
 }
 
 std::optional<TaskRun> read_task_run(DatabaseInterface &database, Session &session, const Uuid &id) {

@@ -1,4 +1,4 @@
-// The task_run table: create (idempotent on flow run, task key and dynamic
+// The task_run table: insert (idempotent on flow run, task key and dynamic
 // key), read with the current state, rename, orchestration's write-back and
 // delete.
 #pragma once
@@ -19,14 +19,14 @@ class DatabaseInterface;
 class Session;
 class Statement;
 
-struct CreatedTaskRun {
-  Uuid id;
-  bool inserted;  // false: a run with the same natural key exists; its id
-};
-
-// Inserts `run` unless one with its natural key exists. The caller reads the
-// run back once it has its initial state (one read, not two).
-CreatedTaskRun create_task_run(DatabaseInterface &database, Session &session, const TaskRun &run);
+// Inserts `run` with every column it keeps, its orchestration bookkeeping
+// included, but not state_id (see insert_flow_run). Returns false,
+// inserting nothing, when its flow run has a task run with the same task
+// and dynamic key.
+bool insert_task_run(DatabaseInterface &database, Session &session, const TaskRun &run);
+void link_task_run_state(DatabaseInterface &database, Session &session, const Uuid &run_id, const Uuid &state_id);
+// The task run with `run`'s flow run, task key and dynamic key, if any.
+std::optional<Uuid> task_run_with_natural_key(DatabaseInterface &database, Session &session, const TaskRun &run);
 std::optional<TaskRun> read_task_run(DatabaseInterface &database, Session &session, const Uuid &id);
 bool rename_task_run(DatabaseInterface &database, Session &session, const Uuid &id, const std::string &name);
 // Writes back what orchestration changed from `before` to `after`.

@@ -13,6 +13,8 @@ class Session;
 struct WorkQueueRef {
   Uuid id;
   std::string name;
+  Uuid work_pool_id;
+  std::string work_pool_name;
 };
 
 // Throw Prefect's 404s: `Work pool queue 'p/q' not found.` and

@@ -7,6 +7,8 @@
 #include <zlib.h>
 
 #include <regex>
+#include <utility>
+#include <vector>
 
 namespace prefectd {
 namespace {
@@ -51,6 +53,59 @@ TEST_P(FlowRuns, IdempotencyKeyReturnsTheExistingRunWith200) {
   EXPECT_STREQ(again.json["id"].GetString(), first.json["id"].GetString());
   EXPECT_STREQ(again.json["name"].GetString(), "first");
   EXPECT_EQ(create_flow_run(flow_id, R"("idempotency_key": "nightly-2")").status, 201);
+}
+
+// A create's answer is built from what it wrote, not read back: it must
+// say what a read of the run says, for every kind of first state.
+TEST_P(FlowRuns, CreateAnswersWhatAReadOfTheRunAnswers) {
+  {
+    auto database = scratch_->open();
+    Session session = database->session();
+    Transaction transaction(session, PD_TRANSACTION_WRITE);
+    const Uuid pool = Uuid::v4(), queue = Uuid::v4(), other_queue = Uuid::v4();
+    const std::string p = database->queries().placeholder_list(1, 3);
+    session.prepare("INSERT INTO work_pool (id, name, type) VALUES (" + p + ")")
+        .bind(1, pool)
+        .bind(2, "pool")
+        .bind(3, "process")
+        .execute();
+    for (const auto &[id, name] : {std::pair{queue, "default"}, std::pair{other_queue, "gpu"}}) {
+      session.prepare("INSERT INTO work_queue (id, name, work_pool_id) VALUES (" + p + ")")
+          .bind(1, id)
+          .bind(2, name)
+          .bind(3, pool)
+          .execute();
+    }
+    session.prepare("UPDATE work_pool SET default_queue_id = " + database->queries().placeholder(1))
+        .bind(1, queue)
+        .execute();
+    transaction.commit();
+  }
+  const std::string flow_id = create_flow();
+  const std::vector<std::string> bodies = {
+      "",
+      R"("name": "n", "parameters": {"x": [1, {"y": null}], "a": "b"}, "tags": ["a", "b"], "labels": {"team": "d"},
+         "context": {"k": "v"}, "flow_version": "1.2", "job_variables": {"cpu": 2}, "idempotency_key": "k-1",
+         "empirical_policy": {"retries": 3, "retry_delay": 10})",
+      R"("state": {"type": "SCHEDULED", "name": "Later", "message": "why",
+                   "state_details": {"scheduled_time": "2030-01-02T03:04:05.123456Z", "cache_key": "c"},
+                   "data": {"type": "reference", "storage_key": "/r/1", "serializer": "json"}})",
+      R"("state": {"type": "RUNNING"}, "work_pool_name": "pool", "work_queue_name": "gpu")",
+      R"("state": {"type": "COMPLETED", "data": {"type": "unpersisted"}}, "work_pool_name": "pool")",
+      R"("state": {"type": "CANCELLING"})",
+  };
+  for (const std::string &body : bodies) {
+    SCOPED_TRACE(body);
+    JsonAnswer created = create_flow_run(flow_id, body);
+    ASSERT_EQ(created.status, 201) << created.body;
+    JsonAnswer read = read_flow_run(created.json["id"].GetString());
+    ASSERT_EQ(read.status, 200) << read.body;
+    expect_same_run(read.json, created.json);
+  }
+  JsonAnswer running = create_flow_run(flow_id, R"("state": {"type": "RUNNING"}, "work_pool_name": "pool")");
+  EXPECT_STREQ(running.json["work_pool_name"].GetString(), "pool");
+  EXPECT_EQ(running.json["run_count"].GetInt(), 1);
+  EXPECT_TRUE(running.json["start_time"].IsString());
 }
 
 TEST_P(FlowRuns, ScheduledInitialStateSetsTheScheduleFields) {

@@ -35,7 +35,8 @@ class TaskRunRecorderWrites : public BackendTest {
     run.id = Uuid::v4();
     run.name = "run";
     run.flow_id = flow.id;
-    flow_run_id_ = create_flow_run(*database_, session, run).id;
+    ASSERT_TRUE(insert_flow_run(*database_, session, run));
+    flow_run_id_ = run.id;
     transaction.commit();
   }
 

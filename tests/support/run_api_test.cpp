@@ -1,11 +1,39 @@
 #include "run_api_test.h"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 namespace prefectd::testing_support {
+namespace {
+
+std::string to_text(const rapidjson::Value &value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return buffer.GetString();
+}
+
+}  // namespace
 
 rapidjson::Document parse_json(const std::string &text) {
   rapidjson::Document document;
   document.Parse(text.c_str(), text.size());
   return document;
+}
+
+void expect_same_run(const rapidjson::Value &expected, const rapidjson::Value &actual) {
+  auto without_clock = [](const rapidjson::Value &run) {
+    rapidjson::Document copy;
+    copy.CopyFrom(run, copy.GetAllocator());
+    if (copy.IsObject()) {
+      copy.RemoveMember("estimated_run_time");
+      copy.RemoveMember("estimated_start_time_delta");
+    }
+    return copy;
+  };
+  const rapidjson::Document left = without_clock(expected);
+  const rapidjson::Document right = without_clock(actual);
+  EXPECT_TRUE(left == right) << "expected " << to_text(left) << "\n  actual " << to_text(right);
 }
 
 void RunApiTest::SetUp() {
@@ -47,8 +75,8 @@ JsonAnswer RunApiTest::set_flow_run_state(const std::string &id, const std::stri
 
 JsonAnswer RunApiTest::create_task_run(const std::string &flow_run_id, const std::string &task_key,
                                        const std::string &extra) {
-  std::string body = R"({"flow_run_id": ")" + flow_run_id + R"(", "task_key": ")" + task_key +
-                     R"(", "dynamic_key": "0")";
+  std::string body =
+      R"({"flow_run_id": ")" + flow_run_id + R"(", "task_key": ")" + task_key + R"(", "dynamic_key": "0")";
   if (!extra.empty()) body += ", " + extra;
   return call("POST", "/task_runs/", "/task_runs/", body + "}");
 }

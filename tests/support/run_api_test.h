@@ -12,6 +12,11 @@ namespace prefectd::testing_support {
 
 rapidjson::Document parse_json(const std::string &text);
 
+// Fails unless two answers about one run agree on every member but those
+// computed from the moment of answering (estimated_run_time,
+// estimated_start_time_delta).
+void expect_same_run(const rapidjson::Value &expected, const rapidjson::Value &actual);
+
 struct JsonAnswer {
   long status = 0;
   rapidjson::Document json;

@@ -73,24 +73,35 @@ HttpResponse create(const RouteCall &call) {
                                   system_label("prefect.flow.id", run.flow_id.to_string()),
                                   {std::nullopt, non_null_member(body, "labels")}});
 
+  const rapidjson::Value *state = non_null_member(body, "state");
+  State first_state = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
+
   Transaction transaction(session, PD_TRANSACTION_WRITE);
   if (auto pool = optional_string(body, "work_pool_name")) {
     auto queue_name = optional_string(body, "work_queue_name");
     WorkQueueRef queue = queue_name ? work_queue_by_name(database, session, *pool, *queue_name)
                                     : default_work_queue(database, session, *pool);
     run.work_queue_id = queue.id;
+    run.work_pool_id = queue.work_pool_id;
+    run.work_pool_name = queue.work_pool_name;
   }
-  const CreatedFlowRun created = create_flow_run(database, session, run);
-  if (created.inserted) {
-    const rapidjson::Value *state = non_null_member(body, "state");
-    State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
-    apply_initial_flow_run_state(orchestration_scope(call, session), run, std::move(initial),
-                                 call.request.header("x-prefect-api-version"));
+  const Uuid flow_id = run.flow_id;
+  const std::optional<std::string> idempotency_key = run.idempotency_key;
+  std::optional<FlowRun> created =
+      create_flow_run(orchestration_scope(call, session), std::move(run), std::move(first_state),
+                      call.request.header("x-prefect-api-version"));
+  if (created) {
+    transaction.commit();
+    return {201, to_json(*created, Timestamp::now())};
   }
-  std::optional<FlowRun> stored = read_flow_run(database, session, created.id);
-  if (!stored) throw std::runtime_error("flow run " + created.id.to_string() + " vanished after its insert");
-  transaction.commit();
-  return {created.inserted ? 201 : 200, to_json(*stored, Timestamp::now())};
+  // The flow's run with this idempotency key, committed, is the answer.
+  transaction.rollback();
+  std::optional<FlowRun> existing;
+  if (auto id = flow_run_with_idempotency_key(database, session, flow_id, *idempotency_key)) {
+    existing = read_flow_run(database, session, *id);
+  }
+  if (!existing) throw std::runtime_error("flow run with idempotency key " + *idempotency_key + " vanished");
+  return {200, to_json(*existing, Timestamp::now())};
 }
 
 HttpResponse read(const RouteCall &call) {

@@ -52,17 +52,21 @@ HttpResponse create(const RouteCall &call) {
   run.labels_json =
       merge_labels({{flow_run_labels}, std::move(system_labels), {std::nullopt, non_null_member(body, "labels")}});
 
+  const rapidjson::Value *state = non_null_member(body, "state");
+  State first_state = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
+
   Transaction transaction(session, PD_TRANSACTION_WRITE);
-  const CreatedTaskRun created = create_task_run(database, session, run);
-  if (created.inserted) {
-    const rapidjson::Value *state = non_null_member(body, "state");
-    State initial = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
-    apply_initial_task_run_state(orchestration_scope(call, session), run, std::move(initial));
+  if (std::optional<TaskRun> created =
+          create_task_run(orchestration_scope(call, session), run, std::move(first_state))) {
+    transaction.commit();
+    return {201, to_json(*created, Timestamp::now())};
   }
-  std::optional<TaskRun> stored = read_task_run(database, session, created.id);
-  if (!stored) throw std::runtime_error("task run " + created.id.to_string() + " vanished after its insert");
-  transaction.commit();
-  return {created.inserted ? 201 : 200, to_json(*stored, Timestamp::now())};
+  // The task run with this natural key, committed, is the answer.
+  transaction.rollback();
+  std::optional<TaskRun> existing;
+  if (auto id = task_run_with_natural_key(database, session, run)) existing = read_task_run(database, session, *id);
+  if (!existing) throw std::runtime_error("task run " + run.task_key + " vanished");
+  return {200, to_json(*existing, Timestamp::now())};
 }
 
 HttpResponse read(const RouteCall &call) {
