@@ -81,7 +81,7 @@ std::string update_assignments(const QueryComponents &q, const ArtifactUpdate &u
 
 Artifact create_artifact(DatabaseInterface &database, Session &session, const ArtifactCreate &create) {
   const Timestamp now = Timestamp::now();
-  const Artifact artifact{Uuid::v4(),
+  const Artifact artifact{Uuid::v7(),
                           now,
                           now,
                           create.key,

@@ -53,7 +53,7 @@ void insert_resource(DatabaseInterface &database, Session &session, const Receiv
       "VALUES (" +
       q.placeholder_list(1, 7) + ", " + q.placeholder(7) + ")");
   auto id = resource.find(kResourceId);
-  insert.bind(1, Uuid::v4())
+  insert.bind(1, Uuid::v7())
       .bind(2, event.occurred)
       .bind(3, id == resource.end() ? std::string_view() : std::string_view(id->second))
       .bind(4, role)

@@ -169,7 +169,7 @@ class DatabaseEnvironment final : public OrchestrationEnvironment {
             "INSERT INTO task_run_state_cache (id, created, cache_key, cache_expiration, task_run_state_id, "
             "updated) VALUES (" +
             q.placeholder_list(1, 5) + ", " + q.placeholder(2) + ")")
-        .bind(1, Uuid::v4())
+        .bind(1, Uuid::v7())
         .bind(2, Timestamp::now())
         .bind(3, cache_key)
         .bind(4, cache_expiration)

@@ -45,7 +45,7 @@ HttpResponse create(const RouteCall &call) {
   const rapidjson::Value &body = call.body;
   const Timestamp now = Timestamp::now();
   FlowRun run;
-  run.id = Uuid::v4();
+  run.id = Uuid::v7();
   run.created = now;
   run.updated = now;
   run.flow_id = *optional_uuid(body, "flow_id");

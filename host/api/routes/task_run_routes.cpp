@@ -24,7 +24,7 @@ HttpResponse create(const RouteCall &call) {
   const rapidjson::Value &body = call.body;
   const Timestamp now = Timestamp::now();
   TaskRun run;
-  run.id = optional_uuid(body, "id").value_or(Uuid::v4());
+  run.id = optional_uuid(body, "id").value_or(Uuid::v7());
   run.created = now;
   run.updated = now;
   run.name = optional_string(body, "name").value_or("");
