@@ -50,12 +50,12 @@ TransitionOutcome set_flow_run_state(OrchestrationScope scope, const Uuid &flow_
 TransitionOutcome set_task_run_state(OrchestrationScope scope, const Uuid &task_run_id, ProposedTransition proposal);
 
 // Creates a run with its first state, applied with force (orchestration.md
-// §8), and returns it as a read would; nullopt, having written nothing,
-// when the flow already has a run with `run`'s idempotency key (the flow
-// run), or the flow run a task run with its task and dynamic key (the task
-// run). Prefect answers the existing run then; what orchestration did
-// before a racing transaction's insert turned up is undone with the
-// caller's transaction, so the caller rolls it back.
+// §8), and returns it as a read of it would answer. Returns nullopt when
+// the run's key is taken, Prefect answering the existing run then: the
+// flow's idempotency key (flow runs), or the flow run's task and dynamic
+// key (task runs). The key is looked up before anything is written, but a
+// concurrent transaction can insert it meanwhile (PostgreSQL), after this
+// orchestration's side effects: the caller then rolls its transaction back.
 std::optional<FlowRun> create_flow_run(OrchestrationScope scope, FlowRun run, State first_state,
                                        std::optional<std::string> api_version);
 std::optional<TaskRun> create_task_run(OrchestrationScope scope, TaskRun run, State first_state);

@@ -6,7 +6,10 @@
 
 #include <zlib.h>
 
+#include <future>
+#include <latch>
 #include <regex>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -106,6 +109,46 @@ TEST_P(FlowRuns, CreateAnswersWhatAReadOfTheRunAnswers) {
   EXPECT_STREQ(running.json["work_pool_name"].GetString(), "pool");
   EXPECT_EQ(running.json["run_count"].GetInt(), 1);
   EXPECT_TRUE(running.json["start_time"].IsString());
+}
+
+// Creates racing on one idempotency key make one run, and orchestrate its
+// first state once: the parent task run of a subflow gets one mirrored
+// state, not one per request.
+TEST_P(FlowRuns, RacingCreatesWithOneIdempotencyKeyMakeOneRunAndOneParentState) {
+  const std::string parent_run = create_flow_run(create_flow("parent")).json["id"].GetString();
+  ASSERT_EQ(set_flow_run_state(parent_run, R"({"type": "RUNNING"})").status, 201);
+  const std::string parent_task = create_task_run(parent_run, "child-flow").json["id"].GetString();
+  const std::string flow_id = create_flow("child");
+  const std::string url = server_->api_url() + "/flow_runs/";
+  const std::string body =
+      R"({"flow_id": ")" + flow_id + R"(", "idempotency_key": "once", "parent_task_run_id": ")" + parent_task + R"("})";
+  // Connected first and released together, so that the creates overlap.
+  constexpr int kClients = 12;
+  std::latch connected(kClients);
+  std::vector<std::future<HttpResult>> answers;
+  for (int i = 0; i < kClients; ++i) {
+    answers.push_back(std::async(std::launch::async, [&] {
+      HttpClient client;
+      client.request("GET", server_->api_url() + "/health");
+      connected.arrive_and_wait();
+      return client.request("POST", url, body);
+    }));
+  }
+  std::set<std::string> ids;
+  int created = 0;
+  for (auto &answer : answers) {
+    HttpResult result = answer.get();
+    ASSERT_TRUE(result.status == 201 || result.status == 200) << result.status << " " << result.body;
+    created += result.status == 201 ? 1 : 0;
+    ids.insert(parse_json(result.body)["id"].GetString());
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(ids.size(), 1u);
+  JsonAnswer runs =
+      call("POST", "/flow_runs/filter", "/flow_runs/filter", R"({"flows": {"id": {"any_": [")" + flow_id + R"("]}}})");
+  EXPECT_EQ(runs.json.Size(), 1u);
+  JsonAnswer parent_states = call("GET", "/task_run_states/?task_run_id=" + parent_task, "/task_run_states/");
+  EXPECT_EQ(parent_states.json.Size(), 2u) << "its own PENDING and the subflow's mirrored one: " << parent_states.body;
 }
 
 TEST_P(FlowRuns, ScheduledInitialStateSetsTheScheduleFields) {
