@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -26,31 +27,35 @@ std::string single_text(DatabaseInterface &database, const std::string &sql) {
   return statement.text(0).value_or("NULL");
 }
 
-TEST(SqliteBackend, EveryConnectionCarriesPrefectsPragmas) {
-  ScratchDatabase scratch("sqlite");
-  auto database = scratch.open();
+// A fresh SQLite database opened through its plugin, as the server opens it.
+class SqliteBackend : public ::testing::Test {
+ protected:
+  ScratchDatabase scratch_{"sqlite"};
+  std::unique_ptr<DatabaseInterface> opened_ = scratch_.open();
+  DatabaseInterface &database_ = *opened_;
+};
+
+TEST_F(SqliteBackend, EveryConnectionCarriesPrefectsPragmas) {
   // Hold one session so the next is a second connection of the pool.
-  Session held = database->session();
+  Session held = database_.session();
   for (int i = 0; i < 2; ++i) {
-    EXPECT_EQ(single_text(*database, "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(single_text(*database, "PRAGMA foreign_keys"), "1");
-    EXPECT_EQ(single_text(*database, "PRAGMA legacy_alter_table"), "0");
-    EXPECT_EQ(single_text(*database, "PRAGMA synchronous"), "1");  // NORMAL
-    EXPECT_EQ(single_text(*database, "PRAGMA cache_size"), "20000");
+    EXPECT_EQ(single_text(database_, "PRAGMA journal_mode"), "wal");
+    EXPECT_EQ(single_text(database_, "PRAGMA foreign_keys"), "1");
+    EXPECT_EQ(single_text(database_, "PRAGMA legacy_alter_table"), "0");
+    EXPECT_EQ(single_text(database_, "PRAGMA synchronous"), "1");  // NORMAL
+    EXPECT_EQ(single_text(database_, "PRAGMA cache_size"), "20000");
     const char *unit_test_mode = std::getenv("PREFECT_TESTING_UNIT_TEST_MODE");
     bool testing = unit_test_mode != nullptr && parse_boolean(unit_test_mode).value_or(false);
-    EXPECT_EQ(single_text(*database, "PRAGMA busy_timeout"), testing ? "5000" : "60000");
+    EXPECT_EQ(single_text(database_, "PRAGMA busy_timeout"), testing ? "5000" : "60000");
   }
 }
 
-TEST(SqliteBackend, WriteTransactionsTakeTheLockAtBegin) {
-  ScratchDatabase scratch("sqlite");
-  auto database = scratch.open();
-  Session first = database->session();
+TEST_F(SqliteBackend, WriteTransactionsTakeTheLockAtBegin) {
+  Session first = database_.session();
   auto holder = std::make_unique<Transaction>(first, PD_TRANSACTION_WRITE);
   std::atomic<bool> second_began{false};
   std::thread second_writer([&] {
-    Session second = database->session();
+    Session second = database_.session();
     // IMMEDIATE: this BEGIN itself waits for the first writer to finish.
     Transaction waiting(second, PD_TRANSACTION_WRITE);
     second_began = true;
@@ -63,12 +68,10 @@ TEST(SqliteBackend, WriteTransactionsTakeTheLockAtBegin) {
   EXPECT_TRUE(second_began);
 }
 
-TEST(SqliteBackend, ReadersAreNotBlockedByAWriter) {
-  ScratchDatabase scratch("sqlite");
-  auto database = scratch.open();
-  Session writer = database->session();
+TEST_F(SqliteBackend, ReadersAreNotBlockedByAWriter) {
+  Session writer = database_.session();
   Transaction write(writer, PD_TRANSACTION_WRITE);
-  Session reader = database->session();
+  Session reader = database_.session();
   Transaction read(reader, PD_TRANSACTION_READ);
   EXPECT_NO_THROW(reader.prepare("SELECT 1").execute());
 }
@@ -76,11 +79,9 @@ TEST(SqliteBackend, ReadersAreNotBlockedByAWriter) {
 // Write transactions run on one writer connection, lent with the write
 // turn; the session keeps it until the last statement prepared on it is
 // finalized, so none of them can run in another writer's transaction.
-TEST(SqliteBackend, TheWriterStaysWithASessionUntilItsStatementsAreFinalized) {
-  ScratchDatabase scratch("sqlite");
-  auto database = scratch.open();
-  database->session().execute("CREATE TABLE kept (x INTEGER)");
-  Session first = database->session();
+TEST_F(SqliteBackend, TheWriterStaysWithASessionUntilItsStatementsAreFinalized) {
+  database_.session().execute("CREATE TABLE kept (x INTEGER)");
+  Session first = database_.session();
   std::optional<Statement> outliving;
   {
     Transaction transaction(first, PD_TRANSACTION_WRITE);
@@ -95,7 +96,7 @@ TEST(SqliteBackend, TheWriterStaysWithASessionUntilItsStatementsAreFinalized) {
   }
   std::atomic<bool> second_began{false};
   std::thread second_writer([&] {
-    Session second = database->session();
+    Session second = database_.session();
     Transaction waiting(second, PD_TRANSACTION_WRITE);
     second_began = true;
     second.prepare("INSERT INTO kept VALUES (2)").execute();
@@ -106,34 +107,30 @@ TEST(SqliteBackend, TheWriterStaysWithASessionUntilItsStatementsAreFinalized) {
   outliving.reset();
   second_writer.join();
   EXPECT_TRUE(second_began);
-  EXPECT_EQ(single_text(*database, "SELECT CAST(COUNT(*) AS TEXT) FROM kept"), "2");
+  EXPECT_EQ(single_text(database_, "SELECT CAST(COUNT(*) AS TEXT) FROM kept"), "2");
 }
 
 // A statement prepared before its session began writing belongs to the
 // session's pooled connection: inside the write transaction it would write
 // outside it, so it is refused instead.
-TEST(SqliteBackend, AStatementPreparedBeforeAWriteTransactionCannotRunInIt) {
-  ScratchDatabase scratch("sqlite");
-  auto database = scratch.open();
-  database->session().execute("CREATE TABLE kept (x INTEGER)");
-  Session session = database->session();
+TEST_F(SqliteBackend, AStatementPreparedBeforeAWriteTransactionCannotRunInIt) {
+  database_.session().execute("CREATE TABLE kept (x INTEGER)");
+  Session session = database_.session();
   Statement early = session.prepare("INSERT INTO kept VALUES (1)");
   {
     Transaction transaction(session, PD_TRANSACTION_WRITE);
     EXPECT_THROW(early.execute(), DatabaseError);
   }
   EXPECT_EQ(early.execute(), 1);  // outside any transaction it runs as before
-  EXPECT_EQ(single_text(*database, "SELECT CAST(COUNT(*) AS TEXT) FROM kept"), "1");
+  EXPECT_EQ(single_text(database_, "SELECT CAST(COUNT(*) AS TEXT) FROM kept"), "1");
 }
 
 // What the writer commits is what every pooled reader sees next.
-TEST(SqliteBackend, ReadersSeeWhatTheWriterCommitted) {
-  ScratchDatabase scratch("sqlite");
-  auto database = scratch.open();
-  database->session().execute("CREATE TABLE kept (x INTEGER)");
-  Session reader = database->session();
+TEST_F(SqliteBackend, ReadersSeeWhatTheWriterCommitted) {
+  database_.session().execute("CREATE TABLE kept (x INTEGER)");
+  Session reader = database_.session();
   for (int value = 1; value <= 3; ++value) {
-    Session writer = database->session();
+    Session writer = database_.session();
     Transaction transaction(writer, PD_TRANSACTION_WRITE);
     writer.prepare("INSERT INTO kept VALUES (" + std::to_string(value) + ")").execute();
     transaction.commit();
@@ -164,12 +161,10 @@ WalProgress wal_progress(const std::filesystem::path &shm) {
 // A commit that takes the write-ahead log past 1,000 pages leaves the copy
 // back to the plugin's checkpointer thread: with no writer doing anything,
 // the whole log is copied, and the next writer starts it over.
-TEST(SqliteBackend, TheCheckpointerCopiesALongLogBackOffTheWritersPath) {
-  ScratchDatabase scratch("sqlite");
-  auto database = scratch.open();
-  database->session().execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, payload BLOB)");
+TEST_F(SqliteBackend, TheCheckpointerCopiesALongLogBackOffTheWritersPath) {
+  database_.session().execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, payload BLOB)");
   auto write = [&](int rows) {
-    Session session = database->session();
+    Session session = database_.session();
     Transaction transaction(session, PD_TRANSACTION_WRITE);
     Statement insert = session.prepare("INSERT INTO filler (payload) VALUES (?)");
     const std::string payload(4000, 'x');  // a page each
@@ -181,7 +176,7 @@ TEST(SqliteBackend, TheCheckpointerCopiesALongLogBackOffTheWritersPath) {
     transaction.commit();
   };
   write(1200);
-  const std::string url = scratch.url();
+  const std::string url = scratch_.url();
   const std::filesystem::path shm = url.substr(url.find(":///") + 4) + "-shm";
   WalProgress progress = wal_progress(shm);
   ASSERT_GE(progress.frames_in_log, 1200u);
@@ -195,9 +190,8 @@ TEST(SqliteBackend, TheCheckpointerCopiesALongLogBackOffTheWritersPath) {
   EXPECT_LT(wal_progress(shm).frames_in_log, 10u) << "the next writer did not start the log over";
 }
 
-TEST(SqliteBackend, InMemoryDatabaseSurvivesAcrossSessions) {
-  auto backend = ScratchDatabase("sqlite").plugin();
-  DatabaseInterface database(backend, DatabaseUrl::parse("sqlite+aiosqlite:///:memory:"));
+TEST_F(SqliteBackend, InMemoryDatabaseSurvivesAcrossSessions) {
+  DatabaseInterface database(scratch_.plugin(), DatabaseUrl::parse("sqlite+aiosqlite:///:memory:"));
   EXPECT_TRUE(database.is_in_memory());
   {
     Session session = database.session();
