@@ -9,7 +9,8 @@ root=$(pwd)
 tools/install-dependencies.sh --with-postgres-server
 
 build=${PREFECTD_BUILD_DIR:-$root/build-tests}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DPREFECTD_WERROR=ON >/dev/null
+# shellcheck disable=SC2086 # options are separate words
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DPREFECTD_WERROR=ON ${PREFECTD_CMAKE_OPTIONS:-} >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 pg_dir=$(mktemp -d /tmp/prefectd-test-pg.XXXXXX)
