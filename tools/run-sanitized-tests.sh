@@ -11,7 +11,9 @@ root=$(pwd)
 build=${PREFECTD_BUILD_DIR:-$root/build-sanitize}
 reports=$(mktemp -d /tmp/prefectd-sanitizer.XXXXXX)
 
-export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:abort_on_error=0"
+# verify_asan_link_order=0: a command-line test preloads a stand-in SQLite
+# library in front of the sanitizer's runtime.
+export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:abort_on_error=0:verify_asan_link_order=0"
 export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1"
 # A leak in a library prefectd uses is not prefectd's to fix.
 export LSAN_OPTIONS="suppressions=$root/tools/sanitizer-suppressions.txt:print_suppressions=0"
