@@ -94,13 +94,16 @@ HttpResponse create(const RouteCall &call) {
     transaction.commit();
     return {201, to_json(*created, Timestamp::now())};
   }
-  // The flow's run with this idempotency key, committed, is the answer.
+  // Only a used idempotency key leaves the run uncreated: the flow's run
+  // with that key, committed, is the answer.
   transaction.rollback();
   std::optional<FlowRun> existing;
-  if (auto id = flow_run_with_idempotency_key(database, session, flow_id, *idempotency_key)) {
-    existing = read_flow_run(database, session, *id);
+  if (idempotency_key) {
+    if (auto id = flow_run_with_idempotency_key(database, session, flow_id, *idempotency_key)) {
+      existing = read_flow_run(database, session, *id);
+    }
   }
-  if (!existing) throw std::runtime_error("flow run with idempotency key " + *idempotency_key + " vanished");
+  if (!existing) throw std::runtime_error("a flow run was neither created nor found by its idempotency key");
   return {200, to_json(*existing, Timestamp::now())};
 }
 
