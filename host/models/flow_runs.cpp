@@ -83,13 +83,15 @@ FlowRun flow_run_from_row(const Statement &row) {
 
 bool insert_flow_run(DatabaseInterface &database, Session &session, const FlowRun &run) {
   const QueryComponents &q = database.queries();
+  constexpr int kOwnColumns = 22;
   Statement insert = session.prepare(
       "INSERT INTO flow_run (id, created, updated, name, flow_id, deployment_id, deployment_version, work_queue_id, "
       "work_queue_name, flow_version, parameters, idempotency_key, context, empirical_policy, tags, labels, "
       "parent_task_run_id, auto_scheduled, infrastructure_document_id, infrastructure_pid, created_by, "
-      "job_variables, state_type, state_name, state_timestamp, run_count, expected_start_time, "
-      "next_scheduled_start_time, start_time, end_time, total_run_time) VALUES (" +
-      q.placeholder_list(1, 31) + ")" + q.upsert_clause(database.upsert_columns("flow_run"), {}));
+      "job_variables, " +
+      std::string(kRunBookkeepingColumns) + ") VALUES (" +
+      q.placeholder_list(1, kOwnColumns + kRunBookkeepingColumnCount) + ")" +
+      q.upsert_clause(database.upsert_columns("flow_run"), {}));
   insert.bind(1, run.id)
       .bind(2, run.created)
       .bind(3, run.updated)
@@ -111,26 +113,13 @@ bool insert_flow_run(DatabaseInterface &database, Session &session, const FlowRu
       .bind(19, run.infrastructure_document_id)
       .bind(20, run.infrastructure_pid)
       .bind_json(21, run.created_by_json)
-      .bind_json(22, run.job_variables_json)
-      .bind(23, state_type_text(run.state_type))
-      .bind(24, run.state_name)
-      .bind(25, run.state_timestamp)
-      .bind(26, run.run_count)
-      .bind(27, run.expected_start_time)
-      .bind(28, run.next_scheduled_start_time)
-      .bind(29, run.start_time)
-      .bind(30, run.end_time)
-      .bind_interval(31, run.total_run_time_micros);
+      .bind_json(22, run.job_variables_json);
+  bind_run_bookkeeping(insert, kOwnColumns + 1, run);
   return insert.execute() > 0;
 }
 
 void link_flow_run_state(DatabaseInterface &database, Session &session, const Uuid &run_id, const Uuid &state_id) {
-  // `updated` stays as inserted: one index fewer to rewrite in the turn.
-  const QueryComponents &q = database.queries();
-  session.prepare("UPDATE flow_run SET state_id = " + q.placeholder(1) + " WHERE id = " + q.placeholder(2))
-      .bind(1, state_id)
-      .bind(2, run_id)
-      .execute();
+  link_run_state(database.queries(), session, "flow_run", run_id, state_id);
 }
 
 std::optional<Uuid> flow_run_with_idempotency_key(DatabaseInterface &database, Session &session, const Uuid &flow_id,

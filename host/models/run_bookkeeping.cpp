@@ -30,4 +30,14 @@ void update_run_row(const QueryComponents &queries, Session &session, const char
   update.execute();
 }
 
+void link_run_state(const QueryComponents &queries, Session &session, const char *table, const Uuid &run_id,
+                    const Uuid &state_id) {
+  session
+      .prepare(std::string("UPDATE ") + table + " SET state_id = " + queries.placeholder(1) +
+               " WHERE id = " + queries.placeholder(2))
+      .bind(1, state_id)
+      .bind(2, run_id)
+      .execute();
+}
+
 }  // namespace prefectd

@@ -57,6 +57,34 @@ class ColumnAssignments {
 void update_run_row(const QueryComponents &queries, Session &session, const char *table, const Uuid &id,
                     const ColumnAssignments &changes);
 
+// UPDATE <table> SET state_id = <state_id> WHERE id = <run_id>: a new run's
+// first state, linked once both rows exist (each refers to the other).
+// `updated` stays as inserted: one index fewer to rewrite in the writer's
+// turn.
+void link_run_state(const QueryComponents &queries, Session &session, const char *table, const Uuid &run_id,
+                    const Uuid &state_id);
+
+// The bookkeeping columns both run tables have, for an INSERT of a run with
+// its first state's columns set, in the order bind_run_bookkeeping binds
+// them.
+inline constexpr const char *kRunBookkeepingColumns =
+    "state_type, state_name, state_timestamp, run_count, expected_start_time, next_scheduled_start_time, "
+    "start_time, end_time, total_run_time";
+inline constexpr int kRunBookkeepingColumnCount = 9;
+
+template <class Run>
+void bind_run_bookkeeping(Statement &statement, int first, const Run &run) {
+  statement.bind(first, state_type_text(run.state_type))
+      .bind(first + 1, run.state_name)
+      .bind(first + 2, run.state_timestamp)
+      .bind(first + 3, run.run_count)
+      .bind(first + 4, run.expected_start_time)
+      .bind(first + 5, run.next_scheduled_start_time)
+      .bind(first + 6, run.start_time)
+      .bind(first + 7, run.end_time)
+      .bind_interval(first + 8, run.total_run_time_micros);
+}
+
 // The bookkeeping columns that differ between two versions of a run.
 template <class Run>
 ColumnAssignments changed_run_bookkeeping(const Run &before, const Run &after) {

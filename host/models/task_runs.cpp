@@ -80,14 +80,14 @@ std::optional<Uuid> task_run_with_natural_key(DatabaseInterface &database, Sessi
 
 bool insert_task_run(DatabaseInterface &database, Session &session, const TaskRun &run) {
   const QueryComponents &q = database.queries();
+  constexpr int kOwnColumns = 15;
   // Without a flow run the unique index cannot see duplicates (NULLs are
   // distinct): the caller looks the natural key up first, as Prefect does.
   Statement insert = session.prepare(
       "INSERT INTO task_run (id, created, updated, name, flow_run_id, task_key, dynamic_key, cache_key, "
-      "cache_expiration, task_version, empirical_policy, tags, labels, task_inputs, state_type, state_name, "
-      "state_timestamp, run_count, flow_run_run_count, expected_start_time, next_scheduled_start_time, start_time, "
-      "end_time, total_run_time) VALUES (" +
-      q.placeholder_list(1, 24) + ")" +
+      "cache_expiration, task_version, empirical_policy, tags, labels, task_inputs, flow_run_run_count, " +
+      std::string(kRunBookkeepingColumns) + ") VALUES (" +
+      q.placeholder_list(1, kOwnColumns + kRunBookkeepingColumnCount) + ")" +
       (run.flow_run_id ? q.upsert_clause(database.upsert_columns("task_run"), {}) : std::string()));
   insert.bind(1, run.id)
       .bind(2, run.created)
@@ -103,26 +103,13 @@ bool insert_task_run(DatabaseInterface &database, Session &session, const TaskRu
       .bind_json(12, run.tags_json)
       .bind_json(13, run.labels_json)
       .bind_json(14, run.task_inputs_json)
-      .bind(15, state_type_text(run.state_type))
-      .bind(16, run.state_name)
-      .bind(17, run.state_timestamp)
-      .bind(18, run.run_count)
-      .bind(19, run.flow_run_run_count)
-      .bind(20, run.expected_start_time)
-      .bind(21, run.next_scheduled_start_time)
-      .bind(22, run.start_time)
-      .bind(23, run.end_time)
-      .bind_interval(24, run.total_run_time_micros);
+      .bind(15, run.flow_run_run_count);
+  bind_run_bookkeeping(insert, kOwnColumns + 1, run);
   return insert.execute() > 0;
 }
 
 void link_task_run_state(DatabaseInterface &database, Session &session, const Uuid &run_id, const Uuid &state_id) {
-  // `updated` stays as inserted: one index fewer to rewrite in the turn.
-  const QueryComponents &q = database.queries();
-  session.prepare("UPDATE task_run SET state_id = " + q.placeholder(1) + " WHERE id = " + q.placeholder(2))
-      .bind(1, state_id)
-      .bind(2, run_id)
-      .execute();
+  link_run_state(database.queries(), session, "task_run", run_id, state_id);
 }
 
 std::optional<TaskRun> read_task_run(DatabaseInterface &database, Session &session, const Uuid &id) {

@@ -73,8 +73,7 @@ HttpResponse create(const RouteCall &call) {
                                   system_label("prefect.flow.id", run.flow_id.to_string()),
                                   {std::nullopt, non_null_member(body, "labels")}});
 
-  const rapidjson::Value *state = non_null_member(body, "state");
-  State first_state = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
+  State first_state = requested_first_state(body);
 
   Transaction transaction(session, PD_TRANSACTION_WRITE);
   if (auto pool = optional_string(body, "work_pool_name")) {

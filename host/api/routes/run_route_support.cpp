@@ -28,10 +28,13 @@ OrchestrationScope orchestration_scope(const RouteCall &call, Session &session) 
   return {call.server.database, session, call.server.orchestration, call.server.slot_waits, call.server.leases};
 }
 
-State pending_state(Timestamp now) {
+State requested_first_state(const rapidjson::Value &body) {
+  if (const rapidjson::Value *state = non_null_member(body, "state")) {
+    return state_from_create(*state, Timestamp::now());
+  }
   rapidjson::Document pending;
   pending.Parse(R"({"type": "PENDING"})");
-  return state_from_create(pending, now);
+  return state_from_create(pending, Timestamp::now());
 }
 
 HttpResponse run_history_response(const RouteCall &call, RunKind kind, const FilterSet &filters) {

@@ -16,8 +16,9 @@ std::optional<std::string> client_version(const HttpRequest &request);
 // Orchestration inside `session`'s transaction, with the server's settings
 // and leases.
 OrchestrationScope orchestration_scope(const RouteCall &call, Session &session);
-// Pending, now: the state a run is created in when the client names none.
-State pending_state(Timestamp now);
+// The first state a create's body asks for ("state"), stamped now; Pending
+// when it names none.
+State requested_first_state(const rapidjson::Value &body);
 
 // POST /flow_runs/history and /task_runs/history: the body's
 // history_start, history_end and history_interval_seconds (below one second

@@ -52,8 +52,7 @@ HttpResponse create(const RouteCall &call) {
   run.labels_json =
       merge_labels({{flow_run_labels}, std::move(system_labels), {std::nullopt, non_null_member(body, "labels")}});
 
-  const rapidjson::Value *state = non_null_member(body, "state");
-  State first_state = state != nullptr ? state_from_create(*state, Timestamp::now()) : pending_state(Timestamp::now());
+  State first_state = requested_first_state(body);
 
   Transaction transaction(session, PD_TRANSACTION_WRITE);
   if (std::optional<TaskRun> created =
