@@ -6,8 +6,6 @@
 
 #include <zlib.h>
 
-#include <future>
-#include <latch>
 #include <regex>
 #include <set>
 #include <utility>
@@ -119,25 +117,11 @@ TEST_P(FlowRuns, RacingCreatesWithOneIdempotencyKeyMakeOneRunAndOneParentState) 
   ASSERT_EQ(set_flow_run_state(parent_run, R"({"type": "RUNNING"})").status, 201);
   const std::string parent_task = create_task_run(parent_run, "child-flow").json["id"].GetString();
   const std::string flow_id = create_flow("child");
-  const std::string url = server_->api_url() + "/flow_runs/";
   const std::string body =
       R"({"flow_id": ")" + flow_id + R"(", "idempotency_key": "once", "parent_task_run_id": ")" + parent_task + R"("})";
-  // Connected first and released together, so that the creates overlap.
-  constexpr int kClients = 12;
-  std::latch connected(kClients);
-  std::vector<std::future<HttpResult>> answers;
-  for (int i = 0; i < kClients; ++i) {
-    answers.push_back(std::async(std::launch::async, [&] {
-      HttpClient client;
-      client.request("GET", server_->api_url() + "/health");
-      connected.arrive_and_wait();
-      return client.request("POST", url, body);
-    }));
-  }
   std::set<std::string> ids;
   int created = 0;
-  for (auto &answer : answers) {
-    HttpResult result = answer.get();
+  for (const HttpResult &result : send_together(12, "POST", "/flow_runs/", body)) {
     ASSERT_TRUE(result.status == 201 || result.status == 200) << result.status << " " << result.body;
     created += result.status == 201 ? 1 : 0;
     ids.insert(parse_json(result.body)["id"].GetString());

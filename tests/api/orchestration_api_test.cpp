@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <future>
 #include <set>
 #include <thread>
 #include <vector>
@@ -255,18 +254,11 @@ TEST_P(Orchestration, TagConcurrencyLimitsHoldTasksBack) {
 TEST_P(Orchestration, ConcurrentProposalsHaveOneWinner) {
   JsonAnswer run = create_flow_run(create_flow(), R"("state": {"type": "SCHEDULED"})");
   const std::string id = run.json["id"].GetString();
-  const std::string url = server_->api_url() + "/flow_runs/" + id + "/set_state";
-  std::vector<std::future<std::string>> answers;
-  for (int i = 0; i < 16; ++i) {
-    answers.push_back(std::async(std::launch::async, [url] {
-      HttpClient client;
-      HttpResult result = client.request("POST", url, R"({"state": {"type": "PENDING"}})");
-      if (result.status == 503) return std::string("RETRYABLE");
-      return std::string(parse_json(result.body)["status"].GetString());
-    }));
-  }
   std::multiset<std::string> statuses;
-  for (auto &answer : answers) statuses.insert(answer.get());
+  for (const HttpResult &result :
+       send_together(16, "POST", "/flow_runs/" + id + "/set_state", R"({"state": {"type": "PENDING"}})")) {
+    statuses.insert(result.status == 503 ? "RETRYABLE" : parse_json(result.body)["status"].GetString());
+  }
   EXPECT_EQ(statuses.count("ACCEPT"), 1u);
   EXPECT_EQ(statuses.count("ACCEPT") + statuses.count("ABORT"), 16u);
   JsonAnswer states = call("GET", "/flow_run_states/?flow_run_id=" + id, "/flow_run_states/");

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,25 @@ TEST_P(TaskRuns, ASecondCreateWithTheSameKeysAnswersTheFirstRunWith200) {
   JsonAnswer mapped = call("POST", "/task_runs/", "/task_runs/",
                            R"({"flow_run_id": ")" + flow_run + R"(", "task_key": "add", "dynamic_key": "1"})");
   EXPECT_EQ(mapped.status, 201) << mapped.body;
+}
+
+// Every client of a race on one natural key is answered with the one run
+// that was made, the first with 201 and the others with 200.
+TEST_P(TaskRuns, RacingCreatesWithTheSameKeysMakeOneRun) {
+  const std::string flow_run = create_flow_run(create_flow()).json["id"].GetString();
+  const std::string body = R"({"flow_run_id": ")" + flow_run + R"(", "task_key": "add", "dynamic_key": "0"})";
+  std::set<std::string> ids;
+  int created = 0;
+  for (const HttpResult &result : send_together(12, "POST", "/task_runs/", body)) {
+    ASSERT_TRUE(result.status == 201 || result.status == 200) << result.status << " " << result.body;
+    created += result.status == 201 ? 1 : 0;
+    ids.insert(parse_json(result.body)["id"].GetString());
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(ids.size(), 1u);
+  JsonAnswer runs = call("POST", "/task_runs/filter", "/task_runs/filter",
+                         R"({"flow_runs": {"id": {"any_": [")" + flow_run + R"("]}}})");
+  EXPECT_EQ(runs.json.Size(), 1u) << runs.body;
 }
 
 TEST_P(TaskRuns, WithoutAFlowRunTheKeysStillMatch) {

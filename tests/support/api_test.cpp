@@ -1,5 +1,8 @@
 #include "api_test.h"
 
+#include <future>
+#include <latch>
+
 namespace prefectd::testing_support {
 
 void ApiTest::SetUp() {
@@ -27,6 +30,24 @@ HttpResult ApiTest::get(const std::string &path, const std::map<std::string, std
 
 HttpResult ApiTest::send(const std::string &method, const std::string &path, const std::string &body) {
   return client_.request(method, server_->api_url() + path, body);
+}
+
+std::vector<HttpResult> ApiTest::send_together(int clients, const std::string &method, const std::string &path,
+                                               const std::string &body) {
+  const std::string url = server_->api_url() + path;
+  std::latch connected(clients);
+  std::vector<std::future<HttpResult>> answers;
+  for (int i = 0; i < clients; ++i) {
+    answers.push_back(std::async(std::launch::async, [&] {
+      HttpClient client;
+      client.request("GET", server_->api_url() + "/health");
+      connected.arrive_and_wait();
+      return client.request(method, url, body);
+    }));
+  }
+  std::vector<HttpResult> results;
+  for (auto &answer : answers) results.push_back(answer.get());
+  return results;
 }
 
 void ApiTest::expect_contract(const std::string &method, const std::string &path_template, const HttpResult &result) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace prefectd::testing_support {
 
@@ -27,6 +28,10 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
 
   HttpResult get(const std::string &path, const std::map<std::string, std::string> &headers = {});
   HttpResult send(const std::string &method, const std::string &path, const std::string &body);
+  // The same request from `clients` clients at once: each connects first,
+  // then all are released together, so that the requests overlap.
+  std::vector<HttpResult> send_together(int clients, const std::string &method, const std::string &path,
+                                        const std::string &body);
   // Fails the test unless `result` is a valid answer of `method` on the
   // OpenAPI `path_template` (without the /api mount).
   void expect_contract(const std::string &method, const std::string &path_template, const HttpResult &result);

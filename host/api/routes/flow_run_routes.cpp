@@ -94,14 +94,13 @@ HttpResponse create(const RouteCall &call) {
     return {201, to_json(*created, Timestamp::now())};
   }
   // Only a used idempotency key leaves the run uncreated: the flow's run
-  // with that key, committed, is the answer.
+  // with that key is the answer.
   transaction.rollback();
-  std::optional<FlowRun> existing;
-  if (idempotency_key) {
-    if (auto id = flow_run_with_idempotency_key(database, session, flow_id, *idempotency_key)) {
-      existing = read_flow_run(database, session, *id);
-    }
-  }
+  const std::optional<FlowRun> existing = read_after_other_writers(session, [&]() -> std::optional<FlowRun> {
+    if (!idempotency_key) return std::nullopt;
+    auto id = flow_run_with_idempotency_key(database, session, flow_id, *idempotency_key);
+    return id ? read_flow_run(database, session, *id) : std::nullopt;
+  });
   if (!existing) throw std::runtime_error("a flow run was neither created nor found by its idempotency key");
   return {200, to_json(*existing, Timestamp::now())};
 }

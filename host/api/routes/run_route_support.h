@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/router.h"
+#include "database/session.h"
 #include "filters/filter_set.h"
 #include "models/run_orchestration.h"
 #include "orchestration/orchestration_run.h"
@@ -19,6 +20,19 @@ OrchestrationScope orchestration_scope(const RouteCall &call, Session &session);
 // The first state a create's body asks for ("state"), stamped now; Pending
 // when it names none.
 State requested_first_state(const rapidjson::Value &body);
+
+// Runs `read` in a write transaction and commits it, for a run another
+// request has just written: a write transaction sees that request's work
+// even before its commit has returned, and commits only once that work is
+// durable (pd_transaction_mode), so what is answered stays true and every
+// later read finds it.
+template <typename Read>
+auto read_after_other_writers(Session &session, Read &&read) {
+  Transaction transaction(session, PD_TRANSACTION_WRITE);
+  auto result = read();
+  transaction.commit();
+  return result;
+}
 
 // POST /flow_runs/history and /task_runs/history: the body's
 // history_start, history_end and history_interval_seconds (below one second

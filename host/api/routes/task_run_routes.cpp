@@ -60,10 +60,12 @@ HttpResponse create(const RouteCall &call) {
     transaction.commit();
     return {201, to_json(*created, Timestamp::now())};
   }
-  // The task run with this natural key, committed, is the answer.
+  // The task run with this natural key is the answer.
   transaction.rollback();
-  std::optional<TaskRun> existing;
-  if (auto id = task_run_with_natural_key(database, session, run)) existing = read_task_run(database, session, *id);
+  const std::optional<TaskRun> existing = read_after_other_writers(session, [&]() -> std::optional<TaskRun> {
+    auto id = task_run_with_natural_key(database, session, run);
+    return id ? read_task_run(database, session, *id) : std::nullopt;
+  });
   if (!existing) throw std::runtime_error("task run " + run.task_key + " vanished");
   return {200, to_json(*existing, Timestamp::now())};
 }

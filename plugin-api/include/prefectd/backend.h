@@ -205,7 +205,12 @@ typedef enum pd_transaction_mode {
   PD_TRANSACTION_READ = 0,
   /* Writes that must hold the write lock from the start (Prefect's
    * with_for_update). SQLite: BEGIN IMMEDIATE. PostgreSQL: BEGIN; the host
-   * takes row locks with QueryComponents.xForUpdate. */
+   * takes row locks with QueryComponents.xForUpdate.
+   * A write transaction sees the work of every write transaction that
+   * came before it, even work whose commit has not returned yet (a backend
+   * may commit several writers' work together, as the SQLite one does); its
+   * xCommit returns only once all the work it saw is durable. A read
+   * transaction sees only work whose commit has returned. */
   PD_TRANSACTION_WRITE = 1
 } pd_transaction_mode;
 
