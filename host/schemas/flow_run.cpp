@@ -48,4 +48,12 @@ std::string to_json(const FlowRun &run, Timestamp now) {
   return to_json(document);
 }
 
+void write_worker_flow_run(const FlowRun &run, Timestamp now, rapidjson::Value &out,
+                           rapidjson::Document::AllocatorType &allocator) {
+  write_flow_run(run, now, out, allocator);
+  out.RemoveMember("work_pool_id");
+  out.RemoveMember("work_pool_name");
+  out["state"].SetNull();
+}
+
 }  // namespace prefectd

@@ -55,5 +55,9 @@ struct FlowRun {
 void write_flow_run(const FlowRun &run, Timestamp now, rapidjson::Value &out,
                     rapidjson::Document::AllocatorType &allocator);
 std::string to_json(const FlowRun &run, Timestamp now);
+// FlowRun, the shape a worker's poll answers: no work pool members and no
+// state, which Prefect does not load for it.
+void write_worker_flow_run(const FlowRun &run, Timestamp now, rapidjson::Value &out,
+                           rapidjson::Document::AllocatorType &allocator);
 
 }  // namespace prefectd

@@ -13,24 +13,10 @@ constexpr size_t kLeasesPerPass = 100;
 
 LeaseRepossessor::LeaseRepossessor(DatabaseInterface &database, ConcurrencyLeaseStorage &leases, SlotWaitCaps caps,
                                    std::chrono::milliseconds interval)
-    : database_(database), leases_(leases), caps_(caps), interval_(interval) {}
-
-LeaseRepossessor::~LeaseRepossessor() {
-  stop();
-}
-
-void LeaseRepossessor::start() {
-  thread_ = std::thread([this] { run(); });
-}
-
-void LeaseRepossessor::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+    : database_(database),
+      leases_(leases),
+      caps_(caps),
+      loop_("repossessor", interval, [this] { repossess_expired(); }) {}
 
 size_t LeaseRepossessor::repossess_expired(Timestamp now) {
   size_t released = 0;
@@ -53,16 +39,6 @@ size_t LeaseRepossessor::repossess_expired(Timestamp now) {
     ++released;
   }
   return released;
-}
-
-void LeaseRepossessor::run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) break;
-    lock.unlock();
-    repossess_expired();
-    lock.lock();
-  }
 }
 
 }  // namespace prefectd

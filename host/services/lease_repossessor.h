@@ -7,12 +7,10 @@
 
 #include "concurrency/lease_storage.h"
 #include "models/concurrency_limits_v2.h"
+#include "periodic_loop.h"
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
-#include <thread>
 
 namespace prefectd {
 
@@ -22,29 +20,20 @@ class LeaseRepossessor {
  public:
   LeaseRepossessor(DatabaseInterface &database, ConcurrencyLeaseStorage &leases, SlotWaitCaps caps,
                    std::chrono::milliseconds interval);
-  LeaseRepossessor(const LeaseRepossessor &) = delete;
-  LeaseRepossessor &operator=(const LeaseRepossessor &) = delete;
-  ~LeaseRepossessor();
 
-  void start();
+  void start() { loop_.start(); }
   // Wakes the thread and joins it; a pass under way finishes first.
-  void stop();
+  void stop() { loop_.stop(); }
 
   // One pass over up to 100 expired leases (Prefect's batch); returns how
   // many were released. A lease whose release fails stays for the next pass.
   size_t repossess_expired(Timestamp now = Timestamp::now());
 
  private:
-  void run();
-
   DatabaseInterface &database_;
   ConcurrencyLeaseStorage &leases_;
   SlotWaitCaps caps_;
-  std::chrono::milliseconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicLoop loop_;  // last: stopped before the members its passes use go
 };
 
 }  // namespace prefectd

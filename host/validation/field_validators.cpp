@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include <regex>
+#include <set>
 
 namespace prefectd {
 namespace {
@@ -72,6 +73,53 @@ void check_variable_value(const rapidjson::Value &body, std::vector<ValidationIs
   if (member == body.MemberEnd() || member->value.IsNull()) return;
   if (compact_json_bytes(member->value) > kMaxVariableValueBytes) {
     add_value_error(issues, "value", "Variable value must be less than 5000 characters", member->value);
+  }
+}
+
+void check_base_job_template(const rapidjson::Value &body, std::vector<ValidationIssue> &issues) {
+  if (!body.IsObject()) return;
+  auto template_member = body.FindMember("base_job_template");
+  if (template_member == body.MemberEnd() || !template_member->value.IsObject()) return;
+  const rapidjson::Value &job_template = template_member->value;
+  if (job_template.ObjectEmpty()) return;
+  auto configuration = job_template.FindMember("job_configuration");
+  auto variables = job_template.FindMember("variables");
+  const auto filled = [&](const rapidjson::Value::ConstMemberIterator &found) {
+    return found != job_template.MemberEnd() && found->value.IsObject() && !found->value.ObjectEmpty();
+  };
+  if (!filled(configuration) || !filled(variables)) {
+    add_value_error(issues, "base_job_template",
+                    "The `base_job_template` must contain both a `job_configuration` key and a `variables` key.",
+                    job_template);
+    return;
+  }
+  // Placeholders are found in each configuration value's JSON text, as
+  // Prefect's find_placeholders does.
+  static const std::regex placeholder(R"(\{\{\s*([\w\.\-\[\]$]+)\s*\}\})");
+  std::set<std::string> used;
+  for (const auto &entry : configuration->value.GetObject()) {
+    const std::string text = to_json(entry.value);
+    for (auto match = std::sregex_iterator(text.begin(), text.end(), placeholder); match != std::sregex_iterator();
+         ++match) {
+      used.insert((*match)[1].str());
+    }
+  }
+  const rapidjson::Value *properties = nullptr;
+  if (auto found = variables->value.FindMember("properties");
+      found != variables->value.MemberEnd() && found->value.IsObject()) {
+    properties = &found->value;
+  }
+  std::string undeclared;
+  for (const std::string &name : used) {
+    if (properties != nullptr && properties->HasMember(name.c_str())) continue;
+    undeclared += (undeclared.empty() ? "" : " ,") + name;
+  }
+  if (!undeclared.empty()) {
+    add_value_error(issues, "base_job_template",
+                    "The variables specified in the job configuration template must be present as properties in "
+                    "the variables schema. Your job configuration uses the following undeclared variable(s): " +
+                        undeclared + ".",
+                    job_template);
   }
 }
 

@@ -21,6 +21,10 @@ void check_variable_name(const rapidjson::Value &body, std::vector<ValidationIss
 void check_variable_value(const rapidjson::Value &body, std::vector<ValidationIssue> &issues);
 // ArtifactKey: `^[a-z0-9-]*$` (checked when the member is a string).
 void check_artifact_key(const rapidjson::Value &body, std::vector<ValidationIssue> &issues);
+// A work pool's base_job_template (when sent and not null) is {} or has a
+// job_configuration and variables, and every {{ placeholder }} in the
+// configuration is a property of the variables schema.
+void check_base_job_template(const rapidjson::Value &body, std::vector<ValidationIssue> &issues);
 
 // Throws the 422 for `issues`, echoing the request's body, unless there are none.
 void throw_if_invalid(const std::vector<ValidationIssue> &issues, const HttpRequest &request);

@@ -27,6 +27,9 @@ void register_block_document_routes(Router &router);
 void register_block_schema_routes(Router &router);
 void register_block_capability_routes(Router &router);
 void register_event_routes(Router &router);
+void register_work_pool_routes(Router &router);
+void register_work_pool_queue_routes(Router &router);
+void register_worker_routes(Router &router);
 
 // Every area, in the order Prefect's app includes its routers.
 void register_all_routes(Router &router);
