@@ -103,9 +103,15 @@ HttpResponse RequestDispatcher::route(const HttpRequest &request) const {
     if (auto refusal = check_api_version(request)) return *refusal;
   }
   try {
+    std::optional<HttpRequest> upgraded;
+    if (match.route->upgrade_body && !request.body.empty()) {
+      upgraded = request;
+      upgraded->body = match.route->upgrade_body(request.body);
+    }
+    const HttpRequest &effective = upgraded ? *upgraded : request;
     ValidatedRequest validated;
-    if (match.validator != nullptr) match.validator->validate(request, validated);
-    return match.route->handler(RouteCall{request, match.parameters, validated.body, validated.query, context_});
+    if (match.validator != nullptr) match.validator->validate(effective, validated);
+    return match.route->handler(RouteCall{effective, match.parameters, validated.body, validated.query, context_});
   } catch (const HttpError &error) {
     return {error.status(), error.body()};
   } catch (const DatabaseError &error) {

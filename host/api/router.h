@@ -66,6 +66,9 @@ struct Route {
   // ignore X-PREFECT-API-VERSION.
   bool checks_api_version = true;
   RequestValidation validation = RequestValidation::FromContract;
+  // Rewrites a body as older clients send it into the contract's shape,
+  // before validation (empty: none).
+  std::function<std::string(const std::string &body)> upgrade_body = nullptr;
 };
 
 // A websocket route (api-surface.md §3.1): not in the OpenAPI document, no

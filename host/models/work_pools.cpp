@@ -108,6 +108,23 @@ WorkPool existing_work_pool(DatabaseInterface &database, Session &session, const
   return std::move(*pool);
 }
 
+WorkQueue ensure_work_queue(DatabaseInterface &database, Session &session, const std::string &pool_name,
+                            const std::string &queue_name) {
+  if (auto queue = read_work_queue_by_name(database, session, pool_name, queue_name)) return std::move(*queue);
+  std::optional<WorkPool> pool = read_work_pool_by_name(database, session, pool_name);
+  if (!pool && pool_name == kDefaultAgentPoolName) {
+    WorkPoolCreate agent_pool;
+    agent_pool.name = pool_name;
+    agent_pool.storage_configuration_json = storage_configuration_json(nullptr);
+    pool = create_work_pool(database, session, agent_pool);
+  }
+  if (!pool) throw_detail(404, "Work pool \"" + pool_name + "\" not found.");
+  WorkQueueCreate queue;
+  queue.name = queue_name;
+  if (auto created = create_work_queue(database, session, pool->id, queue)) return std::move(*created);
+  return *read_work_queue_by_name(database, session, pool_name, queue_name);  // created meanwhile
+}
+
 void update_work_pool(DatabaseInterface &database, Session &session, const WorkPool &pool,
                       const WorkPoolUpdate &update) {
   const QueryComponents &q = database.queries();

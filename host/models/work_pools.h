@@ -44,6 +44,13 @@ std::optional<WorkPool> read_work_pool(DatabaseInterface &database, Session &ses
 std::optional<WorkPool> read_work_pool_by_name(DatabaseInterface &database, Session &session, const std::string &name);
 // Throws Prefect's 404 `Work pool "p" not found.` when there is none.
 WorkPool existing_work_pool(DatabaseInterface &database, Session &session, const std::string &name);
+// The agent-era pool that queues named without a pool belong to.
+inline constexpr const char *kDefaultAgentPoolName = "default-agent-pool";
+// The pool's queue of that name, created when missing; the pool must exist
+// (Prefect's 404 otherwise), except the default agent pool, which is
+// created too.
+WorkQueue ensure_work_queue(DatabaseInterface &database, Session &session, const std::string &pool_name,
+                            const std::string &queue_name);
 // Pausing pauses the pool; unpausing makes it READY when one of its
 // workers is online and NOT_READY otherwise (agent pools keep no status).
 void update_work_pool(DatabaseInterface &database, Session &session, const WorkPool &pool,

@@ -12,6 +12,8 @@ void register_all_routes(Router &router) {
   register_flow_run_input_routes(router);
   register_flow_run_graph_routes(router);
   register_task_run_routes(router);
+  register_deployment_routes(router);
+  register_deployment_schedule_routes(router);
   register_work_pool_routes(router);
   register_work_pool_queue_routes(router);
   register_worker_routes(router);

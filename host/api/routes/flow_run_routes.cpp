@@ -84,25 +84,7 @@ HttpResponse create(const RouteCall &call) {
     run.work_pool_id = queue.work_pool_id;
     run.work_pool_name = queue.work_pool_name;
   }
-  const Uuid flow_id = run.flow_id;
-  const std::optional<std::string> idempotency_key = run.idempotency_key;
-  std::optional<FlowRun> created =
-      create_flow_run(orchestration_scope(call, session), std::move(run), std::move(first_state),
-                      call.request.header("x-prefect-api-version"));
-  if (created) {
-    transaction.commit();
-    return {201, to_json(*created, Timestamp::now())};
-  }
-  // Only a used idempotency key leaves the run uncreated: the flow's run
-  // with that key is the answer.
-  transaction.rollback();
-  const std::optional<FlowRun> existing = read_after_other_writers(session, [&]() -> std::optional<FlowRun> {
-    if (!idempotency_key) return std::nullopt;
-    auto id = flow_run_with_idempotency_key(database, session, flow_id, *idempotency_key);
-    return id ? read_flow_run(database, session, *id) : std::nullopt;
-  });
-  if (!existing) throw std::runtime_error("a flow run was neither created nor found by its idempotency key");
-  return {200, to_json(*existing, Timestamp::now())};
+  return create_flow_run_in(call, session, transaction, std::move(run), std::move(first_state));
 }
 
 HttpResponse read(const RouteCall &call) {

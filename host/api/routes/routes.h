@@ -27,6 +27,8 @@ void register_block_document_routes(Router &router);
 void register_block_schema_routes(Router &router);
 void register_block_capability_routes(Router &router);
 void register_event_routes(Router &router);
+void register_deployment_routes(Router &router);
+void register_deployment_schedule_routes(Router &router);
 void register_work_pool_routes(Router &router);
 void register_work_pool_queue_routes(Router &router);
 void register_worker_routes(Router &router);

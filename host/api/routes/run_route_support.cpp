@@ -5,6 +5,7 @@
 #include "api/json_writer.h"
 #include "api/server_context.h"
 #include "database/database_interface.h"
+#include "models/flow_runs.h"
 #include "models/run_history.h"
 #include "orchestration/versions.h"
 #include "schemas/json_fields.h"
@@ -28,13 +29,36 @@ OrchestrationScope orchestration_scope(const RouteCall &call, Session &session) 
   return {call.server.database, session, call.server.orchestration, call.server.slot_waits, call.server.leases};
 }
 
-State requested_first_state(const rapidjson::Value &body) {
+State requested_first_state(const rapidjson::Value &body, const char *default_state) {
   if (const rapidjson::Value *state = non_null_member(body, "state")) {
     return state_from_create(*state, Timestamp::now());
   }
-  rapidjson::Document pending;
-  pending.Parse(R"({"type": "PENDING"})");
-  return state_from_create(pending, Timestamp::now());
+  rapidjson::Document fallback;
+  fallback.Parse(default_state);
+  return state_from_create(fallback, Timestamp::now());
+}
+
+HttpResponse create_flow_run_in(const RouteCall &call, Session &session, Transaction &transaction, FlowRun run,
+                                State first_state) {
+  DatabaseInterface &database = call.server.database;
+  const Uuid flow_id = run.flow_id;
+  const std::optional<std::string> idempotency_key = run.idempotency_key;
+  std::optional<FlowRun> created = create_flow_run(orchestration_scope(call, session), std::move(run),
+                                                   std::move(first_state), call.request.header("x-prefect-api-version"));
+  if (created) {
+    transaction.commit();
+    return {201, to_json(*created, Timestamp::now())};
+  }
+  // Only a used idempotency key leaves the run uncreated: the flow's run
+  // with that key is the answer.
+  transaction.rollback();
+  const std::optional<FlowRun> existing = read_after_other_writers(session, [&]() -> std::optional<FlowRun> {
+    if (!idempotency_key) return std::nullopt;
+    auto id = flow_run_with_idempotency_key(database, session, flow_id, *idempotency_key);
+    return id ? read_flow_run(database, session, *id) : std::nullopt;
+  });
+  if (!existing) throw std::runtime_error("a flow run was neither created nor found by its idempotency key");
+  return {200, to_json(*existing, Timestamp::now())};
 }
 
 HttpResponse run_history_response(const RouteCall &call, RunKind kind, const FilterSet &filters) {

@@ -17,9 +17,9 @@ std::optional<std::string> client_version(const HttpRequest &request);
 // Orchestration inside `session`'s transaction, with the server's settings
 // and leases.
 OrchestrationScope orchestration_scope(const RouteCall &call, Session &session);
-// The first state a create's body asks for ("state"), stamped now; Pending
-// when it names none.
-State requested_first_state(const rapidjson::Value &body);
+// The first state a create's body asks for ("state"), stamped now;
+// `default_state` (a StateCreate) when it names none.
+State requested_first_state(const rapidjson::Value &body, const char *default_state = R"({"type": "PENDING"})");
 
 // Runs `read` in a write transaction and commits it, for a run another
 // request has just written: a write transaction sees that request's work
@@ -33,6 +33,12 @@ auto read_after_other_writers(Session &session, Read &&read) {
   transaction.commit();
   return result;
 }
+
+// Orchestrates `run`'s first state and inserts it in `transaction`, and
+// answers 201 with it; when the flow already has a run with its
+// idempotency key, answers 200 with that run instead (api-surface.md §2.3).
+HttpResponse create_flow_run_in(const RouteCall &call, Session &session, Transaction &transaction, FlowRun run,
+                                State first_state);
 
 // POST /flow_runs/history and /task_runs/history: the body's
 // history_start, history_end and history_interval_seconds (below one second
