@@ -13,6 +13,7 @@
 #include "models/run_orchestration.h"
 #include "services/event_persister.h"
 #include "services/foreman.h"
+#include "services/scheduler.h"
 #include "services/lease_repossessor.h"
 #include "services/task_run_recorder.h"
 #include "settings/settings.h"
@@ -112,6 +113,8 @@ int run_serve() {
                   std::chrono::milliseconds(
                       static_cast<int64_t>(settings.number("PREFECT_SERVER_SERVICES_FOREMAN_LOOP_SECONDS") * 1000)));
   if (settings.boolean("PREFECT_SERVER_SERVICES_FOREMAN_ENABLED")) foreman.start();
+  Scheduler scheduler(database, orchestration, slot_waits, leases, SchedulerPolicy::from(settings));
+  if (settings.boolean("PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED")) scheduler.start();
   // Always printed, whatever the log level: it is how a user finds the server.
   std::printf("prefectd %s serving the Prefect API at http://%s:%d%s (backend %s, database %s)\n", kPrefectdVersion,
               options.host.c_str(), server.port(), router.mount().c_str(), database.backend().name,
@@ -127,6 +130,7 @@ int run_serve() {
   if (unfinished > 0) spdlog::warn("{} request(s) still running after the grace period", unfinished);
   repossessor.stop();
   foreman.stop();
+  scheduler.stop();
   server.stop();
   // After the server: events that arrived until the end are still written.
   for (auto &consumer : event_consumers) consumer->stop();
