@@ -16,7 +16,7 @@ constexpr const char *kDeploymentColumnList =
     "deployment.id, deployment.created, deployment.updated, deployment.name, deployment.version, "
     "deployment.description, deployment.flow_id, deployment.paused, deployment.concurrency_options, "
     "deployment.infra_overrides, deployment.parameters, deployment.tags, deployment.labels, "
-    "deployment.work_queue_name, deployment.work_queue_id, deployment.last_polled, "
+    "COALESCE(wq.name, deployment.work_queue_name), deployment.work_queue_id, deployment.last_polled, "
     "deployment.parameter_openapi_schema, deployment.path, deployment.pull_steps, deployment.entrypoint, "
     "deployment.storage_document_id, deployment.infrastructure_document_id, deployment.created_by, "
     "deployment.updated_by, wp.name, deployment.status, deployment.enforce_parameter_schema";

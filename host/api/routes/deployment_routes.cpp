@@ -49,7 +49,7 @@ std::vector<DeploymentScheduleCreate> schedules_from(const rapidjson::Value *sch
     DeploymentScheduleCreate create;
     create.schedule_json = normalized_schedule_json(*schedule);
     create.active = optional_bool(entry, "active").value_or(true);
-    create.max_scheduled_runs = optional_int(entry, "max_scheduled_runs");
+    // Prefect drops max_scheduled_runs here; only /schedules keeps it.
     create.parameters_json = optional_json(entry, "parameters").value_or("{}");
     create.slug = optional_string(entry, "slug");
     creates.push_back(std::move(create));
