@@ -2,6 +2,7 @@
 
 #include "error_responses.h"
 #include "filters/filter_json.h"
+#include "json_writer.h"
 #include "settings/settings.h"
 
 #include <algorithm>
@@ -35,6 +36,18 @@ int64_t bulk_limit_from_body(const rapidjson::Value &body) {
 
 int64_t page_count(int64_t count, int64_t limit) {
   return limit > 0 ? (count + limit - 1) / limit : 0;
+}
+
+std::string paginated_json(rapidjson::Document &document, rapidjson::Value &results, int64_t count, int64_t limit,
+                           int64_t page) {
+  auto &allocator = document.GetAllocator();
+  document.SetObject();
+  document.AddMember("results", results, allocator);
+  document.AddMember("count", count, allocator);
+  document.AddMember("limit", limit, allocator);
+  document.AddMember("pages", page_count(count, limit), allocator);
+  document.AddMember("page", page, allocator);
+  return to_json(document);
 }
 
 }  // namespace prefectd

@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include <cstdint>
+#include <string>
 
 namespace prefectd {
 
@@ -22,5 +23,10 @@ int64_t page_from_body(const rapidjson::Value &body);
 int64_t bulk_limit_from_body(const rapidjson::Value &body);
 // How many pages of `limit` rows hold `count` rows (0 when limit is 0).
 int64_t page_count(int64_t count, int64_t limit);
+// A "paginate" answer: {"results", "count", "limit", "pages", "page"}.
+// `results` (allocated with `document`'s allocator) is moved into
+// `document`, which becomes the answer.
+std::string paginated_json(rapidjson::Document &document, rapidjson::Value &results, int64_t count, int64_t limit,
+                           int64_t page);
 
 }  // namespace prefectd

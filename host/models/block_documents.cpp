@@ -264,12 +264,6 @@ std::vector<std::pair<std::string, Uuid>> take_references(rapidjson::Value &data
   return references;
 }
 
-bool document_exists(DatabaseInterface &database, Session &session, const Uuid &id) {
-  Statement read = session.prepare("SELECT 1 FROM block_document WHERE id = " + database.queries().placeholder(1));
-  read.bind(1, id);
-  return read.step();
-}
-
 // Prefect's _block_document_reference_would_form_cycle.
 bool would_form_cycle(DatabaseInterface &database, Session &session, const Uuid &parent, const Uuid &reference) {
   if (parent == reference) return true;
@@ -296,7 +290,7 @@ void create_reference(DatabaseInterface &database, Session &session, const Uuid 
         "Cannot create block document reference: it would introduce a cycle into the block_document_reference "
         "graph (parent=" +
         parent.to_string() + ", reference=" + reference.to_string() + ").");
-  if (!document_exists(database, session, reference))
+  if (!block_document_exists(database, session, reference))
     throw MissingBlockRow("block document " + reference.to_string() + " does not exist");
   const QueryComponents &q = database.queries();
   const Timestamp now = Timestamp::now();
@@ -342,6 +336,12 @@ rapidjson::Value decrypted_data(DatabaseInterface &database, Session &session, c
 }
 
 }  // namespace
+
+bool block_document_exists(DatabaseInterface &database, Session &session, const Uuid &id) {
+  Statement read = session.prepare("SELECT 1 FROM block_document WHERE id = " + database.queries().placeholder(1));
+  read.bind(1, id);
+  return read.step();
+}
 
 bool block_document_name_taken(DatabaseInterface &database, Session &session, const Uuid &block_type_id,
                                const std::string &name) {

@@ -57,6 +57,7 @@ bool block_document_name_taken(DatabaseInterface &database, Session &session, co
 BlockDocument create_block_document(DatabaseInterface &database, Session &session, const BlockDocumentValues &values);
 std::optional<BlockDocument> read_block_document(DatabaseInterface &database, Session &session, const Uuid &id,
                                                  bool include_secrets);
+bool block_document_exists(DatabaseInterface &database, Session &session, const Uuid &id);
 std::optional<BlockDocument> read_block_document_by_name(DatabaseInterface &database, Session &session,
                                                          const std::string &block_type_slug, const std::string &name,
                                                          bool include_secrets);

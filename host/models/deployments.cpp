@@ -126,11 +126,14 @@ UpsertedDeployment upsert_deployment(DatabaseInterface &database, Session &sessi
   const UpsertedDeployment result{*find.uuid(0), *find.uuid(0) == new_id};
 
   delete_scheduled_runs(database, session, result.id, true, true);
-  session.prepare("DELETE FROM deployment_schedule WHERE deployment_id = " + q.placeholder(1))
-      .bind(1, result.id)
-      .execute();
-  create_deployment_schedules(database, session, result.id, schedules);
+  replace_deployment_schedules(database, session, result.id, schedules);
   return result;
+}
+
+bool deployment_exists(DatabaseInterface &database, Session &session, const Uuid &id) {
+  Statement find = session.prepare("SELECT 1 FROM deployment WHERE id = " + database.queries().placeholder(1));
+  find.bind(1, id);
+  return find.step();
 }
 
 std::optional<Deployment> read_deployment(DatabaseInterface &database, Session &session, const Uuid &id) {
@@ -264,6 +267,15 @@ std::vector<DeploymentSchedule> create_deployment_schedules(DatabaseInterface &d
     created.push_back(std::move(row));
   }
   return created;
+}
+
+std::vector<DeploymentSchedule> replace_deployment_schedules(DatabaseInterface &database, Session &session,
+                                                             const Uuid &deployment_id,
+                                                             const std::vector<DeploymentScheduleCreate> &schedules) {
+  session.prepare("DELETE FROM deployment_schedule WHERE deployment_id = " + database.queries().placeholder(1))
+      .bind(1, deployment_id)
+      .execute();
+  return create_deployment_schedules(database, session, deployment_id, schedules);
 }
 
 bool update_deployment_schedule(Session &session, const Uuid &deployment_id, const Uuid &schedule_id,

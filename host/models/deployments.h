@@ -21,14 +21,6 @@ namespace prefectd {
 class DatabaseInterface;
 class Session;
 
-struct DeploymentScheduleCreate {
-  std::string schedule_json;
-  bool active = true;
-  std::optional<int64_t> max_scheduled_runs;
-  std::string parameters_json = "{}";
-  std::optional<std::string> slug;
-};
-
 // Inserts the flow's deployment `name` with `values`, or overwrites the
 // columns `values` sets (but `insert_only`, defaults for a new row) on the
 // flow's deployment of that name; either way its schedules become
@@ -43,6 +35,7 @@ UpsertedDeployment upsert_deployment(DatabaseInterface &database, Session &sessi
                                      const std::vector<std::string> &insert_only,
                                      const std::vector<DeploymentScheduleCreate> &schedules);
 
+bool deployment_exists(DatabaseInterface &database, Session &session, const Uuid &id);
 std::optional<Deployment> read_deployment(DatabaseInterface &database, Session &session, const Uuid &id);
 std::optional<Deployment> read_deployment_by_name(DatabaseInterface &database, Session &session,
                                                   const std::string &flow_name, const std::string &name);
@@ -74,6 +67,10 @@ std::vector<DeploymentSchedule> read_deployment_schedules(DatabaseInterface &dat
 std::vector<DeploymentSchedule> create_deployment_schedules(DatabaseInterface &database, Session &session,
                                                             const Uuid &deployment_id,
                                                             const std::vector<DeploymentScheduleCreate> &schedules);
+// Deletes the deployment's schedules and creates `schedules` instead.
+std::vector<DeploymentSchedule> replace_deployment_schedules(DatabaseInterface &database, Session &session,
+                                                             const Uuid &deployment_id,
+                                                             const std::vector<DeploymentScheduleCreate> &schedules);
 // False when the deployment has no such schedule.
 bool update_deployment_schedule(Session &session, const Uuid &deployment_id, const Uuid &schedule_id,
                                 ColumnValues &values);

@@ -2,6 +2,7 @@
 
 #include "api/error_responses.h"
 #include "database/database_interface.h"
+#include "filters/column_conditions.h"
 #include "filters/related_filters.h"
 
 #include <algorithm>
@@ -231,15 +232,14 @@ int64_t count_work_queue_active_slots(DatabaseInterface &database, Session &sess
 }
 
 void record_work_queue_polls(DatabaseInterface &database, Session &session, const std::vector<Uuid> &queue_ids) {
-  const QueryComponents &q = database.queries();
-  Statement write = session.prepare(
-      "UPDATE work_queue SET last_polled = " + q.placeholder(1) +
-      ", status = CASE WHEN status = 'NOT_READY' THEN 'READY' ELSE status END WHERE id = " + q.placeholder(2));
-  const Timestamp now = Timestamp::now();
-  for (const Uuid &id : queue_ids) {
-    write.bind(1, now).bind(2, id).execute();
-    write.reset();
-  }
+  if (queue_ids.empty()) return;
+  SqlBuilder sql(database.queries());
+  const std::string polled_at = sql.param(Timestamp::now());
+  Statement write = session.prepare("UPDATE work_queue SET last_polled = " + polled_at +
+                                    ", status = CASE WHEN status = 'NOT_READY' THEN 'READY' ELSE status END WHERE " +
+                                    in_list(sql, "id", queue_ids));
+  sql.bind(write);
+  write.execute();
 }
 
 }  // namespace prefectd

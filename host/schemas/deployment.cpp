@@ -1,5 +1,6 @@
 #include "deployment.h"
 
+#include "api/json_access.h"
 #include "api/json_writer.h"
 #include "json_fields.h"
 
@@ -52,6 +53,34 @@ std::string normalized_schedule_json(const rapidjson::Value &schedule) {
     }
   }
   return to_json(stored);
+}
+
+DeploymentScheduleCreate schedule_create_from_json(const rapidjson::Value &entry) {
+  DeploymentScheduleCreate create;
+  create.schedule_json = normalized_schedule_json(entry["schedule"]);
+  create.active = optional_bool(entry, "active").value_or(true);
+  create.max_scheduled_runs = optional_int(entry, "max_scheduled_runs");
+  create.parameters_json = optional_json(entry, "parameters").value_or("{}");
+  create.slug = optional_string(entry, "slug");
+  return create;
+}
+
+std::string overlaid_parameters(const std::string &base, const rapidjson::Value *overrides) {
+  rapidjson::Document parameters;
+  parameters.Parse(base.c_str());
+  if (!parameters.IsObject()) parameters.SetObject();
+  if (overrides != nullptr && overrides->IsObject()) {
+    auto &allocator = parameters.GetAllocator();
+    for (const auto &entry : overrides->GetObject()) {
+      rapidjson::Value value(entry.value, allocator);
+      if (auto found = parameters.FindMember(entry.name); found != parameters.MemberEnd()) {
+        found->value = value;
+      } else {
+        parameters.AddMember(rapidjson::Value(entry.name, allocator), value, allocator);
+      }
+    }
+  }
+  return to_json(parameters);
 }
 
 void write_deployment_schedule(const DeploymentSchedule &schedule, rapidjson::Value &out,

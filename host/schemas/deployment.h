@@ -25,6 +25,15 @@ struct DeploymentSchedule {
   std::optional<std::string> slug;
 };
 
+// DeploymentScheduleCreate.
+struct DeploymentScheduleCreate {
+  std::string schedule_json;  // normalized_schedule_json
+  bool active = true;
+  std::optional<int64_t> max_scheduled_runs;
+  std::string parameters_json = "{}";
+  std::optional<std::string> slug;
+};
+
 struct Deployment {
   Uuid id;
   Timestamp created;
@@ -61,6 +70,14 @@ struct Deployment {
 // anchor_date (now) and timezone (UTC), a cron's day_or (true), an rrule's
 // timezone (UTC). The interval is stored as seconds in a float.
 std::string normalized_schedule_json(const rapidjson::Value &schedule);
+
+// A DeploymentScheduleCreate body entry (contract-checked, with a schedule).
+DeploymentScheduleCreate schedule_create_from_json(const rapidjson::Value &entry);
+
+// `base` (a JSON object's text) with the members of `overrides` (may be
+// null) laid over it: a deployment's parameters under a run's or a
+// schedule's.
+std::string overlaid_parameters(const std::string &base, const rapidjson::Value *overrides);
 
 void write_deployment_schedule(const DeploymentSchedule &schedule, rapidjson::Value &out,
                                rapidjson::Document::AllocatorType &allocator);

@@ -39,23 +39,6 @@ std::string schedule_kind(const rapidjson::Value &schedule) {
   return "RRuleSchedule";
 }
 
-// The deployment's parameters with the schedule's laid over them.
-std::string scheduled_parameters(const Deployment &deployment, const DeploymentSchedule &schedule) {
-  rapidjson::Document parameters;
-  parameters.Parse(deployment.parameters_json.c_str());
-  if (!parameters.IsObject()) parameters.SetObject();
-  rapidjson::Document overrides;
-  overrides.Parse(schedule.parameters_json.c_str());
-  if (overrides.IsObject()) {
-    for (auto &entry : overrides.GetObject()) {
-      rapidjson::Value value(entry.value, parameters.GetAllocator());
-      parameters.RemoveMember(entry.name);
-      parameters.AddMember(rapidjson::Value(entry.name, parameters.GetAllocator()), value, parameters.GetAllocator());
-    }
-  }
-  return to_json(parameters);
-}
-
 std::string scheduled_tags(const Deployment &deployment) {
   rapidjson::Document tags;
   tags.Parse(deployment.tags_json.c_str());
@@ -80,7 +63,9 @@ FlowRun scheduled_run(const Deployment &deployment, const DeploymentSchedule &sc
   run.deployment_version = deployment.version;
   run.work_queue_id = deployment.work_queue_id;
   run.work_queue_name = deployment.work_queue_name;
-  run.parameters_json = scheduled_parameters(deployment, schedule);
+  rapidjson::Document schedule_parameters;
+  schedule_parameters.Parse(schedule.parameters_json.c_str());
+  run.parameters_json = overlaid_parameters(deployment.parameters_json, &schedule_parameters);
   run.infrastructure_document_id = deployment.infrastructure_document_id;
   run.tags_json = scheduled_tags(deployment);
   run.labels_json = merge_labels({{deployment.labels_json},

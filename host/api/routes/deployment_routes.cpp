@@ -11,6 +11,7 @@
 #include "database/database_interface.h"
 #include "deployment_body_upgrade.h"
 #include "filters/filter_json.h"
+#include "models/block_documents.h"
 #include "models/deployments.h"
 #include "models/flows.h"
 #include "models/work_pools.h"
@@ -44,23 +45,16 @@ std::vector<DeploymentScheduleCreate> schedules_from(const rapidjson::Value *sch
   std::vector<DeploymentScheduleCreate> creates;
   if (schedules == nullptr || !schedules->IsArray()) return creates;
   for (const auto &entry : schedules->GetArray()) {
-    const rapidjson::Value *schedule = non_null_member(entry, "schedule");
-    if (schedule == nullptr) continue;  // nothing to schedule, as Prefect drops it
-    DeploymentScheduleCreate create;
-    create.schedule_json = normalized_schedule_json(*schedule);
-    create.active = optional_bool(entry, "active").value_or(true);
-    // Prefect drops max_scheduled_runs here; only /schedules keeps it.
-    create.parameters_json = optional_json(entry, "parameters").value_or("{}");
-    create.slug = optional_string(entry, "slug");
+    if (non_null_member(entry, "schedule") == nullptr) continue;  // nothing to schedule, as Prefect drops it
+    DeploymentScheduleCreate create = schedule_create_from_json(entry);
+    create.max_scheduled_runs.reset();  // Prefect drops it here; only /schedules keeps it
     creates.push_back(std::move(create));
   }
   return creates;
 }
 
 void require_block_document(DatabaseInterface &database, Session &session, const Uuid &id, const char *kind) {
-  Statement find = session.prepare("SELECT 1 FROM block_document WHERE id = " + database.queries().placeholder(1));
-  find.bind(1, id);
-  if (find.step()) return;
+  if (block_document_exists(database, session, id)) return;
   throw_detail(409, std::string("Error creating deployment. Could not find ") + kind +
                         " block with id: " + id.to_string() +
                         ". This usually occurs when applying a deployment specification that was built against a "
@@ -163,10 +157,7 @@ HttpResponse update(const RouteCall &call) {
   set_sent_columns(call, session, values);
   update_deployment_columns(session, id, values);
   if (const rapidjson::Value *schedules = member(call.body, "schedules")) {
-    session.prepare("DELETE FROM deployment_schedule WHERE deployment_id = " + database.queries().placeholder(1))
-        .bind(1, id)
-        .execute();
-    create_deployment_schedules(database, session, id, schedules_from(schedules));
+    replace_deployment_schedules(database, session, id, schedules_from(schedules));
   }
   delete_scheduled_runs(database, session, id, true, true);
   transaction.commit();
@@ -220,14 +211,9 @@ HttpResponse paginate(const RouteCall &call) {
   auto deployments = read_deployments(database, session, filters, filter_json::string(&body, "sort").value_or(""),
                                       Page{limit, (page - 1) * limit});
   const int64_t total = count_deployments(database, session, filters);
-  rapidjson::Document response(rapidjson::kObjectType);
-  auto &allocator = response.GetAllocator();
-  response.AddMember("results", deployments_json(deployments, allocator), allocator);
-  response.AddMember("count", total, allocator);
-  response.AddMember("limit", limit, allocator);
-  response.AddMember("pages", page_count(total, limit), allocator);
-  response.AddMember("page", page, allocator);
-  return {200, to_json(response)};
+  rapidjson::Document response;
+  rapidjson::Value results = deployments_json(deployments, response.GetAllocator());
+  return {200, paginated_json(response, results, total, limit, page)};
 }
 
 HttpResponse get_scheduled_flow_runs(const RouteCall &call) {
@@ -288,24 +274,6 @@ std::string union_of_tags(const std::string &deployment_tags, const rapidjson::V
     }
   }
   return to_json(tags);
-}
-
-// The deployment's parameters with the run's laid over them.
-std::string overlaid_parameters(const std::string &deployment_parameters, const rapidjson::Value *run_parameters) {
-  rapidjson::Document parameters;
-  parameters.Parse(deployment_parameters.c_str());
-  if (!parameters.IsObject()) parameters.SetObject();
-  if (run_parameters != nullptr && run_parameters->IsObject()) {
-    for (const auto &entry : run_parameters->GetObject()) {
-      rapidjson::Value value(entry.value, parameters.GetAllocator());
-      if (auto found = parameters.FindMember(entry.name); found != parameters.MemberEnd()) {
-        found->value = value;
-      } else {
-        parameters.AddMember(rapidjson::Value(entry.name, parameters.GetAllocator()), value, parameters.GetAllocator());
-      }
-    }
-  }
-  return to_json(parameters);
 }
 
 HttpResponse create_run(const RouteCall &call) {

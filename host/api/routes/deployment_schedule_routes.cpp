@@ -18,9 +18,7 @@ constexpr const char *kDeploymentNotFound = "Deployment not found.";
 constexpr const char *kScheduleNotFound = "Schedule not found.";
 
 void require_deployment(DatabaseInterface &database, Session &session, const Uuid &id) {
-  Statement find = session.prepare("SELECT 1 FROM deployment WHERE id = " + database.queries().placeholder(1));
-  find.bind(1, id);
-  if (!find.step()) throw_detail(404, kDeploymentNotFound);
+  if (!deployment_exists(database, session, id)) throw_detail(404, kDeploymentNotFound);
 }
 
 Uuid schedule_id(const RouteCall &call) {
@@ -48,12 +46,7 @@ HttpResponse create(const RouteCall &call) {
   std::vector<DeploymentScheduleCreate> creates;
   std::set<std::string> slugs;
   for (const auto &entry : call.body.GetArray()) {
-    DeploymentScheduleCreate create;
-    create.schedule_json = normalized_schedule_json(entry["schedule"]);
-    create.active = optional_bool(entry, "active").value_or(true);
-    create.max_scheduled_runs = optional_int(entry, "max_scheduled_runs");
-    create.parameters_json = optional_json(entry, "parameters").value_or("{}");
-    create.slug = optional_string(entry, "slug");
+    DeploymentScheduleCreate create = schedule_create_from_json(entry);
     if (create.slug && !slugs.insert(*create.slug).second) {
       throw_detail(409, "Schedule slugs must be unique within a deployment.");
     }

@@ -114,13 +114,7 @@ HttpResponse paginate(const RouteCall &call) {
   auto &allocator = response.GetAllocator();
   rapidjson::Value results(rapidjson::kArrayType);
   for (const Flow &flow : flows) results.PushBack(flow_json(flow, allocator), allocator);
-  response.SetObject();
-  response.AddMember("results", results, allocator);
-  response.AddMember("count", total, allocator);
-  response.AddMember("limit", limit, allocator);
-  response.AddMember("pages", page_count(total, limit), allocator);
-  response.AddMember("page", page, allocator);
-  return {200, to_json(response)};
+  return {200, paginated_json(response, results, total, limit, page)};
 }
 
 // Deletes up to `limit` flows matching `flows` (by name, as read_flows

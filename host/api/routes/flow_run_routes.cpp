@@ -275,14 +275,9 @@ HttpResponse paginate(const RouteCall &call) {
   auto runs = read_flow_runs(database, session, filters, sort_of(call), Page{limit, (page - 1) * limit});
   const int64_t total = count_flow_runs(database, session, filters);
 
-  rapidjson::Document response(rapidjson::kObjectType);
-  auto &allocator = response.GetAllocator();
-  response.AddMember("results", flow_run_list(runs, allocator), allocator);
-  response.AddMember("count", total, allocator);
-  response.AddMember("limit", limit, allocator);
-  response.AddMember("pages", page_count(total, limit), allocator);
-  response.AddMember("page", page, allocator);
-  return {200, to_json(response)};
+  rapidjson::Document response;
+  rapidjson::Value results = flow_run_list(runs, response.GetAllocator());
+  return {200, paginated_json(response, results, total, limit, page)};
 }
 
 HttpResponse history(const RouteCall &call) {

@@ -178,7 +178,7 @@ HttpResponse paginate(const RouteCall &call) {
   const int64_t total = count_task_runs(database, session, filters);
 
   const Timestamp now = Timestamp::now();
-  rapidjson::Document response(rapidjson::kObjectType);
+  rapidjson::Document response;
   auto &allocator = response.GetAllocator();
   rapidjson::Value results(rapidjson::kArrayType);
   for (const TaskRun &run : runs) {
@@ -190,12 +190,7 @@ HttpResponse paginate(const RouteCall &call) {
     }
     results.PushBack(reduced, allocator);
   }
-  response.AddMember("results", results, allocator);
-  response.AddMember("count", total, allocator);
-  response.AddMember("limit", limit, allocator);
-  response.AddMember("pages", page_count(total, limit), allocator);
-  response.AddMember("page", page, allocator);
-  return {200, to_json(response)};
+  return {200, paginated_json(response, results, total, limit, page)};
 }
 
 HttpResponse history(const RouteCall &call) {

@@ -26,11 +26,16 @@ bool is_reserved(const std::string &name) {
                     [](char reserved, char c) { return reserved == std::tolower(static_cast<unsigned char>(c)); });
 }
 
-std::string pool_response(DatabaseInterface &database, Session &session, const WorkPool &pool) {
+void write_pool(DatabaseInterface &database, Session &session, const WorkPool &pool, rapidjson::Value &out,
+                rapidjson::Document::AllocatorType &allocator) {
   std::optional<int64_t> active_slots;
   if (pool.concurrency_limit) active_slots = count_work_pool_active_slots(database, session, pool.id);
+  write_work_pool(pool, active_slots, out, allocator);
+}
+
+std::string pool_response(DatabaseInterface &database, Session &session, const WorkPool &pool) {
   rapidjson::Document document;
-  write_work_pool(pool, active_slots, document, document.GetAllocator());
+  write_pool(database, session, pool, document, document.GetAllocator());
   return to_json(document);
 }
 
@@ -127,10 +132,8 @@ HttpResponse filter(const RouteCall &call) {
   rapidjson::Document response(rapidjson::kArrayType);
   auto &allocator = response.GetAllocator();
   for (const WorkPool &pool : read_work_pools(database, session, filters, page)) {
-    std::optional<int64_t> active_slots;
-    if (pool.concurrency_limit) active_slots = count_work_pool_active_slots(database, session, pool.id);
     rapidjson::Value json;
-    write_work_pool(pool, active_slots, json, allocator);
+    write_pool(database, session, pool, json, allocator);
     response.PushBack(json, allocator);
   }
   return {200, to_json(response)};
