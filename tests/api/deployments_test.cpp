@@ -43,24 +43,6 @@ constexpr const char *kNotFound = R"({"detail":"Deployment not found"})";
 // PATCH and the schedule routes end their message with a period.
 constexpr const char *kNotFoundDot = R"({"detail":"Deployment not found."})";
 
-// A wrong answer must fail its test, not crash the suite: these read a
-// member that may be missing, or not of the expected type, safely.
-const rapidjson::Value &at(const rapidjson::Value &value, const char *key) {
-  static const rapidjson::Value null;
-  if (!value.IsObject()) return null;
-  auto found = value.FindMember(key);
-  return found == value.MemberEnd() ? null : found->value;
-}
-
-std::string text(const rapidjson::Value &value) {
-  return value.IsString() ? value.GetString() : "";
-}
-
-// Prefect writes every field, null ones included.
-bool has_null(const rapidjson::Value &object, const char *key) {
-  return object.IsObject() && object.HasMember(key) && object[key].IsNull();
-}
-
 std::string json_of(const rapidjson::Value &value) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
@@ -76,13 +58,13 @@ std::string json_of(const rapidjson::Value &value) {
 }
 
 Timestamp when(const rapidjson::Value &value) {
-  return Timestamp::parse(text(value)).value_or(Timestamp{});
+  return Timestamp::parse(json_text(value)).value_or(Timestamp{});
 }
 
 std::set<std::string> strings(const rapidjson::Value &array) {
   std::set<std::string> values;
   if (array.IsArray()) {
-    for (const auto &item : array.GetArray()) values.insert(text(item));
+    for (const auto &item : array.GetArray()) values.insert(json_text(item));
   }
   return values;
 }
@@ -90,7 +72,7 @@ std::set<std::string> strings(const rapidjson::Value &array) {
 std::vector<std::string> members(const rapidjson::Value &array, const char *key) {
   std::vector<std::string> values;
   if (array.IsArray()) {
-    for (const auto &item : array.GetArray()) values.push_back(text(at(item, key)));
+    for (const auto &item : array.GetArray()) values.push_back(json_text(json_at(item, key)));
   }
   return values;
 }
@@ -101,26 +83,9 @@ const rapidjson::Value &schedule_of_kind(const rapidjson::Value &list, const cha
   static const rapidjson::Value null;
   if (!list.IsArray()) return null;
   for (const auto &entry : list.GetArray()) {
-    if (at(entry, "schedule").IsObject() && at(entry, "schedule").HasMember(kind)) return entry;
+    if (json_at(entry, "schedule").IsObject() && json_at(entry, "schedule").HasMember(kind)) return entry;
   }
   return null;
-}
-
-// "type@loc" of the first issue of a 422, e.g. "missing@body.name".
-std::string first_issue(const std::string &body) {
-  const rapidjson::Document error = parse_json(body);
-  if (text(at(error, "exception_message")) != "Invalid request received.") return "not Prefect's shape: " + body;
-  const rapidjson::Value &detail = at(error, "exception_detail");
-  if (!detail.IsArray() || detail.Empty()) return "no exception_detail in " + body;
-  std::string issue = text(at(detail[0], "type")) + "@";
-  const rapidjson::Value &loc = at(detail[0], "loc");
-  if (loc.IsArray()) {
-    for (rapidjson::SizeType i = 0; i < loc.Size(); ++i) {
-      if (i > 0) issue += ".";
-      issue += loc[i].IsString() ? loc[i].GetString() : std::to_string(loc[i].GetInt());
-    }
-  }
-  return issue;
 }
 
 std::string scheduled_at(const char *time) {
@@ -147,7 +112,7 @@ class DeploymentTest : public RunApiTest {
     if (flow_id.empty()) flow_id = flow();
     JsonAnswer created = create_deployment(body_of(name, flow_id, extra));
     EXPECT_EQ(created.status, 201) << created.body;
-    return text(at(created.json, "id"));
+    return json_text(json_at(created.json, "id"));
   }
 
   JsonAnswer read_deployment(const std::string &id) { return call("GET", "/deployments/" + id, "/deployments/{id}"); }
@@ -173,7 +138,7 @@ class DeploymentTest : public RunApiTest {
     JsonAnswer created =
         call("POST", "/work_pools/", "/work_pools/", R"({"name": ")" + name + R"(", "type": "process"})");
     EXPECT_EQ(created.status, 201) << created.body;
-    return text(at(created.json, "default_queue_id"));
+    return json_text(json_at(created.json, "default_queue_id"));
   }
 
   JsonAnswer read_queue(const std::string &pool, const std::string &name) {
@@ -189,7 +154,7 @@ class DeploymentTest : public RunApiTest {
   std::string run_of(const std::string &deployment_id, const std::string &state) {
     JsonAnswer run = run_from(deployment_id, R"({"state": )" + state + "}");
     EXPECT_EQ(run.status, 201) << run.body;
-    return text(at(run.json, "id"));
+    return json_text(json_at(run.json, "id"));
   }
 
   JsonAnswer poll(const std::string &body) {
@@ -207,7 +172,7 @@ class DeploymentTest : public RunApiTest {
   JsonAnswer read_deployment_once_polled(const std::string &id) {
     for (int attempt = 0; attempt < 200; ++attempt) {
       JsonAnswer deployment = read_deployment(id);
-      if (deployment.status != 200 || at(deployment.json, "last_polled").IsString()) return deployment;
+      if (deployment.status != 200 || json_at(deployment.json, "last_polled").IsString()) return deployment;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return read_deployment(id);
@@ -251,24 +216,24 @@ TEST_P(Deployments, CreateAnswers201WithPrefectsDefaults) {
   JsonAnswer created = create_deployment(body_of("nightly", flow_id, ""));
   ASSERT_EQ(created.status, 201) << created.body;
   const rapidjson::Document &deployment = created.json;
-  EXPECT_EQ(text(at(deployment, "name")), "nightly");
-  EXPECT_EQ(text(at(deployment, "flow_id")), flow_id);
-  EXPECT_TRUE(at(deployment, "id").IsString());
-  EXPECT_TRUE(at(deployment, "created").IsString());
-  EXPECT_TRUE(at(deployment, "updated").IsString());
-  EXPECT_TRUE(json_is(at(deployment, "paused"), "false"));
-  EXPECT_TRUE(json_is(at(deployment, "schedules"), "[]"));
-  EXPECT_TRUE(json_is(at(deployment, "enforce_parameter_schema"), "true"));
-  EXPECT_TRUE(json_is(at(deployment, "parameter_openapi_schema"), R"({"type": "object", "properties": {}})"));
-  EXPECT_TRUE(json_is(at(deployment, "parameters"), "{}"));
-  EXPECT_TRUE(json_is(at(deployment, "job_variables"), "{}"));
-  EXPECT_TRUE(json_is(at(deployment, "tags"), "[]"));
-  EXPECT_EQ(text(at(deployment, "status")), "NOT_READY");
+  EXPECT_EQ(json_text(json_at(deployment, "name")), "nightly");
+  EXPECT_EQ(json_text(json_at(deployment, "flow_id")), flow_id);
+  EXPECT_TRUE(json_at(deployment, "id").IsString());
+  EXPECT_TRUE(json_at(deployment, "created").IsString());
+  EXPECT_TRUE(json_at(deployment, "updated").IsString());
+  EXPECT_TRUE(json_is(json_at(deployment, "paused"), "false"));
+  EXPECT_TRUE(json_is(json_at(deployment, "schedules"), "[]"));
+  EXPECT_TRUE(json_is(json_at(deployment, "enforce_parameter_schema"), "true"));
+  EXPECT_TRUE(json_is(json_at(deployment, "parameter_openapi_schema"), R"({"type": "object", "properties": {}})"));
+  EXPECT_TRUE(json_is(json_at(deployment, "parameters"), "{}"));
+  EXPECT_TRUE(json_is(json_at(deployment, "job_variables"), "{}"));
+  EXPECT_TRUE(json_is(json_at(deployment, "tags"), "[]"));
+  EXPECT_EQ(json_text(json_at(deployment, "status")), "NOT_READY");
   for (const char *key :
        {"concurrency_limit", "global_concurrency_limit", "concurrency_options", "work_pool_name", "work_queue_name",
         "work_queue_id", "last_polled", "version", "description", "path", "entrypoint", "pull_steps",
         "storage_document_id", "infrastructure_document_id", "created_by", "updated_by"}) {
-    EXPECT_TRUE(has_null(deployment, key)) << key << " in " << created.body;
+    EXPECT_TRUE(has_null_member(deployment, key)) << key << " in " << created.body;
   }
 }
 
@@ -282,7 +247,8 @@ TEST_P(Deployments, CreatingTheSameFlowAndNameAgainUpdatesItWith200AndReplacesIt
               R"("entrypoint": "flows.py:etl", "schedules": [{"schedule": )" +
                   std::string(kInterval) + "}]"));
   ASSERT_EQ(first.status, 201) << first.body;
-  const std::string old_schedule = text(at(schedule_of_kind(at(first.json, "schedules"), "interval"), "id"));
+  const std::string old_schedule =
+      json_text(json_at(schedule_of_kind(json_at(first.json, "schedules"), "interval"), "id"));
   ASSERT_FALSE(old_schedule.empty()) << first.body;
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
 
@@ -293,22 +259,23 @@ TEST_P(Deployments, CreatingTheSameFlowAndNameAgainUpdatesItWith200AndReplacesIt
           std::string(kCron) + "}]"));
   ASSERT_EQ(second.status, 200) << second.body;
   const rapidjson::Document &updated = second.json;
-  EXPECT_EQ(text(at(updated, "id")), text(at(first.json, "id")));
-  EXPECT_EQ(text(at(updated, "created")), text(at(first.json, "created")));
-  EXPECT_GT(when(at(updated, "updated")), when(at(first.json, "updated")));
-  EXPECT_EQ(text(at(updated, "description")), "second");
-  EXPECT_EQ(text(at(updated, "version")), "2");
-  EXPECT_EQ(text(at(updated, "entrypoint")), "flows.py:other");
-  EXPECT_TRUE(json_is(at(updated, "tags"), R"(["b", "c"])"));
-  EXPECT_TRUE(json_is(at(updated, "parameters"), R"({"y": 2})"));
-  EXPECT_TRUE(json_is(at(updated, "paused"), "false"));
-  EXPECT_TRUE(json_is(at(updated, "job_variables"), R"({"image": "x"})"));
-  const rapidjson::Value &schedules = at(updated, "schedules");
+  EXPECT_EQ(json_text(json_at(updated, "id")), json_text(json_at(first.json, "id")));
+  EXPECT_EQ(json_text(json_at(updated, "created")), json_text(json_at(first.json, "created")));
+  EXPECT_GT(when(json_at(updated, "updated")), when(json_at(first.json, "updated")));
+  EXPECT_EQ(json_text(json_at(updated, "description")), "second");
+  EXPECT_EQ(json_text(json_at(updated, "version")), "2");
+  EXPECT_EQ(json_text(json_at(updated, "entrypoint")), "flows.py:other");
+  EXPECT_TRUE(json_is(json_at(updated, "tags"), R"(["b", "c"])"));
+  EXPECT_TRUE(json_is(json_at(updated, "parameters"), R"({"y": 2})"));
+  EXPECT_TRUE(json_is(json_at(updated, "paused"), "false"));
+  EXPECT_TRUE(json_is(json_at(updated, "job_variables"), R"({"image": "x"})"));
+  const rapidjson::Value &schedules = json_at(updated, "schedules");
   ASSERT_TRUE(schedules.IsArray() && schedules.Size() == 1) << second.body;
-  EXPECT_TRUE(json_is(at(schedules[0], "schedule"), kCron));
-  EXPECT_NE(text(at(schedules[0], "id")), old_schedule);
+  EXPECT_TRUE(json_is(json_at(schedules[0], "schedule"), kCron));
+  EXPECT_NE(json_text(json_at(schedules[0], "id")), old_schedule);
 
-  EXPECT_EQ(schedule_ids(text(at(updated, "id"))), (std::vector<std::string>{text(at(schedules[0], "id"))}));
+  EXPECT_EQ(schedule_ids(json_text(json_at(updated, "id"))),
+            (std::vector<std::string>{json_text(json_at(schedules[0], "id"))}));
   EXPECT_EQ(count(), "1");
 }
 
@@ -322,14 +289,14 @@ TEST_P(Deployments, AnUpsertKeepsTheFieldsItDoesNotSendButNotTheSchedules) {
                      std::string(kInterval) + "}]");
   JsonAnswer again = create_deployment(body_of("nightly", flow(), R"("version": "2")"));
   ASSERT_EQ(again.status, 200) << again.body;
-  EXPECT_EQ(text(at(again.json, "id")), id);
-  EXPECT_EQ(text(at(again.json, "version")), "2");
-  EXPECT_EQ(text(at(again.json, "description")), "kept");
-  EXPECT_EQ(text(at(again.json, "entrypoint")), "flows.py:etl");
-  EXPECT_TRUE(json_is(at(again.json, "paused"), "true"));
-  EXPECT_EQ(text(at(again.json, "work_queue_id")), default_queue);
-  EXPECT_EQ(text(at(again.json, "work_pool_name")), "pool");
-  EXPECT_TRUE(json_is(at(again.json, "schedules"), "[]"));
+  EXPECT_EQ(json_text(json_at(again.json, "id")), id);
+  EXPECT_EQ(json_text(json_at(again.json, "version")), "2");
+  EXPECT_EQ(json_text(json_at(again.json, "description")), "kept");
+  EXPECT_EQ(json_text(json_at(again.json, "entrypoint")), "flows.py:etl");
+  EXPECT_TRUE(json_is(json_at(again.json, "paused"), "true"));
+  EXPECT_EQ(json_text(json_at(again.json, "work_queue_id")), default_queue);
+  EXPECT_EQ(json_text(json_at(again.json, "work_pool_name")), "pool");
+  EXPECT_TRUE(json_is(json_at(again.json, "schedules"), "[]"));
   EXPECT_TRUE(schedule_ids(id).empty());
 }
 
@@ -344,13 +311,13 @@ TEST_P(Deployments, AWorkPoolAloneGivesThePoolsDefaultQueue) {
   const std::string default_queue = make_pool("pool");
   JsonAnswer created = create_deployment(body_of("nightly", flow(), R"("work_pool_name": "pool")"));
   ASSERT_EQ(created.status, 201) << created.body;
-  EXPECT_EQ(text(at(created.json, "work_pool_name")), "pool");
-  EXPECT_EQ(text(at(created.json, "work_queue_name")), "default");
-  EXPECT_EQ(text(at(created.json, "work_queue_id")), default_queue);
-  JsonAnswer read = read_deployment(text(at(created.json, "id")));
-  EXPECT_EQ(text(at(read.json, "work_pool_name")), "pool");
-  EXPECT_EQ(text(at(read.json, "work_queue_name")), "default");
-  EXPECT_EQ(text(at(read.json, "work_queue_id")), default_queue);
+  EXPECT_EQ(json_text(json_at(created.json, "work_pool_name")), "pool");
+  EXPECT_EQ(json_text(json_at(created.json, "work_queue_name")), "default");
+  EXPECT_EQ(json_text(json_at(created.json, "work_queue_id")), default_queue);
+  JsonAnswer read = read_deployment(json_text(json_at(created.json, "id")));
+  EXPECT_EQ(json_text(json_at(read.json, "work_pool_name")), "pool");
+  EXPECT_EQ(json_text(json_at(read.json, "work_queue_name")), "default");
+  EXPECT_EQ(json_text(json_at(read.json, "work_queue_id")), default_queue);
 }
 
 TEST_P(Deployments, AWorkPoolAndAQueueNameGiveThatQueueCreatedIfMissing) {
@@ -361,15 +328,15 @@ TEST_P(Deployments, AWorkPoolAndAQueueNameGiveThatQueueCreatedIfMissing) {
   ASSERT_EQ(created.status, 201) << created.body;
   JsonAnswer queue = read_queue("pool", "gpu");
   ASSERT_EQ(queue.status, 200) << queue.body;
-  EXPECT_EQ(text(at(created.json, "work_queue_id")), text(at(queue.json, "id")));
-  EXPECT_EQ(text(at(created.json, "work_queue_name")), "gpu");
-  EXPECT_EQ(text(at(created.json, "work_pool_name")), "pool");
+  EXPECT_EQ(json_text(json_at(created.json, "work_queue_id")), json_text(json_at(queue.json, "id")));
+  EXPECT_EQ(json_text(json_at(created.json, "work_queue_name")), "gpu");
+  EXPECT_EQ(json_text(json_at(created.json, "work_pool_name")), "pool");
 
   // An existing queue is reused, not made twice.
   JsonAnswer other =
       create_deployment(body_of("hourly", flow(), R"("work_pool_name": "pool", "work_queue_name": "gpu")"));
   ASSERT_EQ(other.status, 201) << other.body;
-  EXPECT_EQ(text(at(other.json, "work_queue_id")), text(at(queue.json, "id")));
+  EXPECT_EQ(json_text(json_at(other.json, "work_queue_id")), json_text(json_at(queue.json, "id")));
   JsonAnswer queues =
       call("POST", "/work_pools/pool/queues/filter", "/work_pools/{work_pool_name}/queues/filter", "{}");
   EXPECT_EQ(members(queues.json, "name"), (std::vector<std::string>{"default", "gpu"}));
@@ -400,7 +367,7 @@ TEST_P(Deployments, ReadAnswersWhatTheCreateAnswered) {
               R"("description": "d", "tags": ["t"], "parameters": {"x": [1, 2]}, "schedules": [{"schedule": )" +
                   std::string(kCron) + "}]"));
   ASSERT_EQ(created.status, 201) << created.body;
-  JsonAnswer read = read_deployment(text(at(created.json, "id")));
+  JsonAnswer read = read_deployment(json_text(json_at(created.json, "id")));
   ASSERT_EQ(read.status, 200) << read.body;
   EXPECT_TRUE(read.json == created.json) << "created " << created.body << "\n   read " << read.body;
 }
@@ -410,8 +377,8 @@ TEST_P(Deployments, ReadByFlowAndDeploymentName) {
   create_flow("report");
   JsonAnswer by_name = call("GET", "/deployments/name/etl/nightly", "/deployments/name/{flow_name}/{deployment_name}");
   ASSERT_EQ(by_name.status, 200) << by_name.body;
-  EXPECT_EQ(text(at(by_name.json, "id")), etl);
-  EXPECT_EQ(text(at(by_name.json, "name")), "nightly");
+  EXPECT_EQ(json_text(json_at(by_name.json, "id")), etl);
+  EXPECT_EQ(json_text(json_at(by_name.json, "name")), "nightly");
 
   HttpResult other_flow = get("/deployments/name/report/nightly");
   EXPECT_EQ(other_flow.status, 404);
@@ -439,7 +406,7 @@ TEST_P(Deployments, PatchAnswers204AndWritesOnlyTheSentKeys) {
               R"("entrypoint": "flows.py:etl", "work_pool_name": "pool", "schedules": [{"schedule": )" +
                   std::string(kInterval) + "}]"));
   ASSERT_EQ(created.status, 201) << created.body;
-  const std::string id = text(at(created.json, "id"));
+  const std::string id = json_text(json_at(created.json, "id"));
   const std::vector<std::string> schedules = schedule_ids(id);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
 
@@ -448,24 +415,24 @@ TEST_P(Deployments, PatchAnswers204AndWritesOnlyTheSentKeys) {
   EXPECT_EQ(patched.body, "");
   JsonAnswer read = read_deployment(id);
   ASSERT_EQ(read.status, 200) << read.body;
-  EXPECT_EQ(text(at(read.json, "description")), "new");
-  EXPECT_TRUE(json_is(at(read.json, "tags"), R"(["b"])"));
-  EXPECT_GT(when(at(read.json, "updated")), when(at(created.json, "updated")));
-  EXPECT_EQ(text(at(read.json, "version")), "1");
-  EXPECT_TRUE(json_is(at(read.json, "parameters"), R"({"x": 1})"));
-  EXPECT_TRUE(json_is(at(read.json, "paused"), "true")) << "paused defaults to false but was not sent";
-  EXPECT_EQ(text(at(read.json, "entrypoint")), "flows.py:etl");
-  EXPECT_EQ(text(at(read.json, "work_queue_id")), default_queue);
-  EXPECT_EQ(text(at(read.json, "work_pool_name")), "pool");
+  EXPECT_EQ(json_text(json_at(read.json, "description")), "new");
+  EXPECT_TRUE(json_is(json_at(read.json, "tags"), R"(["b"])"));
+  EXPECT_GT(when(json_at(read.json, "updated")), when(json_at(created.json, "updated")));
+  EXPECT_EQ(json_text(json_at(read.json, "version")), "1");
+  EXPECT_TRUE(json_is(json_at(read.json, "parameters"), R"({"x": 1})"));
+  EXPECT_TRUE(json_is(json_at(read.json, "paused"), "true")) << "paused defaults to false but was not sent";
+  EXPECT_EQ(json_text(json_at(read.json, "entrypoint")), "flows.py:etl");
+  EXPECT_EQ(json_text(json_at(read.json, "work_queue_id")), default_queue);
+  EXPECT_EQ(json_text(json_at(read.json, "work_pool_name")), "pool");
   EXPECT_EQ(schedule_ids(id), schedules) << "schedules were not sent";
 
   // Parameters are replaced, not merged; a null that is sent is written.
   EXPECT_EQ(patch_deployment(id, R"({"parameters": {"y": 2}, "description": null, "paused": false})").status, 204);
   read = read_deployment(id);
-  EXPECT_TRUE(json_is(at(read.json, "parameters"), R"({"y": 2})"));
-  EXPECT_TRUE(has_null(read.json, "description"));
-  EXPECT_TRUE(json_is(at(read.json, "paused"), "false"));
-  EXPECT_TRUE(json_is(at(read.json, "tags"), R"(["b"])"));
+  EXPECT_TRUE(json_is(json_at(read.json, "parameters"), R"({"y": 2})"));
+  EXPECT_TRUE(has_null_member(read.json, "description"));
+  EXPECT_TRUE(json_is(json_at(read.json, "paused"), "false"));
+  EXPECT_TRUE(json_is(json_at(read.json, "tags"), R"(["b"])"));
 }
 
 // objects.md §6 (c): when the schedules have no slugs, a PATCH that sends
@@ -484,14 +451,14 @@ TEST_P(Deployments, PatchingSchedulesWithoutSlugsReplacesThemAll) {
   JsonAnswer listed = schedules_of(id);
   ASSERT_EQ(listed.status, 200) << listed.body;
   ASSERT_TRUE(listed.json.IsArray() && listed.json.Size() == 1) << listed.body;
-  EXPECT_TRUE(json_is(at(listed.json[0], "schedule"), kOtherCron));
-  EXPECT_TRUE(json_is(at(listed.json[0], "active"), "false"));
-  EXPECT_TRUE(std::find(before.begin(), before.end(), text(at(listed.json[0], "id"))) == before.end())
+  EXPECT_TRUE(json_is(json_at(listed.json[0], "schedule"), kOtherCron));
+  EXPECT_TRUE(json_is(json_at(listed.json[0], "active"), "false"));
+  EXPECT_TRUE(std::find(before.begin(), before.end(), json_text(json_at(listed.json[0], "id"))) == before.end())
       << "the schedules are new";
 
   EXPECT_EQ(patch_deployment(id, R"({"schedules": []})").status, 204);
   EXPECT_TRUE(schedule_ids(id).empty());
-  EXPECT_TRUE(json_is(at(read_deployment(id).json, "schedules"), "[]"));
+  EXPECT_TRUE(json_is(json_at(read_deployment(id).json, "schedules"), "[]"));
 }
 
 TEST_P(Deployments, PatchOfAMissingDeploymentIs404) {
@@ -545,9 +512,9 @@ TEST_P(Deployments, DeleteRemovesTheScheduledRunsThatNeverRanAndKeepsTheOthers) 
   for (const std::string &run : {pending, waiting, retrying}) {
     JsonAnswer read = read_flow_run(run);
     EXPECT_EQ(read.status, 200) << run;
-    EXPECT_EQ(text(at(read.json, "deployment_id")), id) << run;
+    EXPECT_EQ(json_text(json_at(read.json, "deployment_id")), id) << run;
   }
-  EXPECT_EQ(text(at(read_flow_run(retrying).json, "state_name")), "AwaitingRetry");
+  EXPECT_EQ(json_text(json_at(read_flow_run(retrying).json, "state_name")), "AwaitingRetry");
   EXPECT_EQ(read_flow_run(elsewhere).status, 200);
 }
 
@@ -558,15 +525,15 @@ TEST_P(Deployments, PauseAndResumeAnswer200WithNullAndFlipPaused) {
   JsonAnswer paused = call("POST", "/deployments/" + id + "/pause_deployment", "/deployments/{id}/pause_deployment");
   EXPECT_EQ(paused.status, 200);
   EXPECT_EQ(paused.body, "null");
-  EXPECT_TRUE(json_is(at(read_deployment(id).json, "paused"), "true"));
-  EXPECT_EQ(text(at(read_flow_run(manual).json, "state_type")), "SCHEDULED");
+  EXPECT_TRUE(json_is(json_at(read_deployment(id).json, "paused"), "true"));
+  EXPECT_EQ(json_text(json_at(read_flow_run(manual).json, "state_type")), "SCHEDULED");
   EXPECT_EQ(call("POST", "/deployments/" + id + "/pause_deployment", "/deployments/{id}/pause_deployment").status, 200);
-  EXPECT_TRUE(json_is(at(read_deployment(id).json, "paused"), "true"));
+  EXPECT_TRUE(json_is(json_at(read_deployment(id).json, "paused"), "true"));
 
   JsonAnswer resumed = call("POST", "/deployments/" + id + "/resume_deployment", "/deployments/{id}/resume_deployment");
   EXPECT_EQ(resumed.status, 200);
   EXPECT_EQ(resumed.body, "null");
-  EXPECT_TRUE(json_is(at(read_deployment(id).json, "paused"), "false"));
+  EXPECT_TRUE(json_is(json_at(read_deployment(id).json, "paused"), "false"));
 }
 
 TEST_P(Deployments, PauseAndResumeOfAMissingDeploymentAre404) {
@@ -627,9 +594,9 @@ TEST_P(Deployments, InvalidBodiesAre422InPrefectsShapeAndWriteNothing) {
   }
   EXPECT_EQ(count(), "1");
   JsonAnswer kept = read_deployment(id);
-  EXPECT_EQ(text(at(kept.json, "description")), "kept");
-  EXPECT_TRUE(json_is(at(kept.json, "tags"), R"(["t"])"));
-  EXPECT_TRUE(json_is(at(kept.json, "paused"), "false"));
+  EXPECT_EQ(json_text(json_at(kept.json, "description")), "kept");
+  EXPECT_TRUE(json_is(json_at(kept.json, "tags"), R"(["t"])"));
+  EXPECT_TRUE(json_is(json_at(kept.json, "paused"), "false"));
   EXPECT_TRUE(schedule_ids(id).empty());
   EXPECT_EQ(call("POST", "/flow_runs/count", "/flow_runs/count", "{}").body, "0");
 }
@@ -689,30 +656,30 @@ TEST_P(DeploymentFilters, CountCountsTheDeploymentsAFilterMatches) {
 TEST_P(DeploymentFilters, PaginateAnswersAPageWithTheTotalCount) {
   JsonAnswer second = call("POST", "/deployments/paginate", "/deployments/paginate", R"({"limit": 2, "page": 2})");
   ASSERT_EQ(second.status, 200) << second.body;
-  EXPECT_EQ(members(at(second.json, "results"), "name"), (std::vector<std::string>{"gamma"}));
-  EXPECT_TRUE(json_is(at(second.json, "count"), "3"));
-  EXPECT_TRUE(json_is(at(second.json, "limit"), "2"));
-  EXPECT_TRUE(json_is(at(second.json, "pages"), "2"));
-  EXPECT_TRUE(json_is(at(second.json, "page"), "2"));
+  EXPECT_EQ(members(json_at(second.json, "results"), "name"), (std::vector<std::string>{"gamma"}));
+  EXPECT_TRUE(json_is(json_at(second.json, "count"), "3"));
+  EXPECT_TRUE(json_is(json_at(second.json, "limit"), "2"));
+  EXPECT_TRUE(json_is(json_at(second.json, "pages"), "2"));
+  EXPECT_TRUE(json_is(json_at(second.json, "page"), "2"));
 
   JsonAnswer all = call("POST", "/deployments/paginate", "/deployments/paginate", "{}");
   ASSERT_EQ(all.status, 200) << all.body;
-  EXPECT_EQ(members(at(all.json, "results"), "name"), (std::vector<std::string>{"alpha", "beta", "gamma"}));
-  EXPECT_TRUE(json_is(at(all.json, "count"), "3"));
-  EXPECT_TRUE(json_is(at(all.json, "limit"), "200"));
-  EXPECT_TRUE(json_is(at(all.json, "pages"), "1"));
-  EXPECT_TRUE(json_is(at(all.json, "page"), "1"));
+  EXPECT_EQ(members(json_at(all.json, "results"), "name"), (std::vector<std::string>{"alpha", "beta", "gamma"}));
+  EXPECT_TRUE(json_is(json_at(all.json, "count"), "3"));
+  EXPECT_TRUE(json_is(json_at(all.json, "limit"), "200"));
+  EXPECT_TRUE(json_is(json_at(all.json, "pages"), "1"));
+  EXPECT_TRUE(json_is(json_at(all.json, "page"), "1"));
 
   JsonAnswer tagged = call("POST", "/deployments/paginate", "/deployments/paginate",
                            R"({"deployments": {"tags": {"all_": ["prod"]}}, "limit": 1, "sort": "NAME_DESC"})");
-  EXPECT_EQ(members(at(tagged.json, "results"), "name"), (std::vector<std::string>{"beta"}));
-  EXPECT_TRUE(json_is(at(tagged.json, "count"), "2"));
-  EXPECT_TRUE(json_is(at(tagged.json, "pages"), "2"));
+  EXPECT_EQ(members(json_at(tagged.json, "results"), "name"), (std::vector<std::string>{"beta"}));
+  EXPECT_TRUE(json_is(json_at(tagged.json, "count"), "2"));
+  EXPECT_TRUE(json_is(json_at(tagged.json, "pages"), "2"));
 
   JsonAnswer none = call("POST", "/deployments/paginate", "/deployments/paginate", R"({"limit": 0})");
-  EXPECT_TRUE(json_is(at(none.json, "results"), "[]"));
-  EXPECT_TRUE(json_is(at(none.json, "count"), "3"));
-  EXPECT_TRUE(json_is(at(none.json, "pages"), "0"));
+  EXPECT_TRUE(json_is(json_at(none.json, "results"), "[]"));
+  EXPECT_TRUE(json_is(json_at(none.json, "count"), "3"));
+  EXPECT_TRUE(json_is(json_at(none.json, "pages"), "0"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DeploymentFilters, testing::ValuesIn(backend_names()), backend_test_name);
@@ -728,21 +695,21 @@ TEST_P(DeploymentFlowRuns, CreateFlowRunAnswers201WithARunScheduledForNow) {
   const Timestamp after = Timestamp::now().plus_seconds(1);
   ASSERT_EQ(run.status, 201) << run.body;
   const rapidjson::Document &json = run.json;
-  EXPECT_EQ(text(at(json, "state_type")), "SCHEDULED");
-  EXPECT_EQ(text(at(json, "state_name")), "Scheduled");
-  EXPECT_EQ(text(at(at(json, "state"), "type")), "SCHEDULED");
-  const Timestamp scheduled = when(at(json, "next_scheduled_start_time"));
+  EXPECT_EQ(json_text(json_at(json, "state_type")), "SCHEDULED");
+  EXPECT_EQ(json_text(json_at(json, "state_name")), "Scheduled");
+  EXPECT_EQ(json_text(json_at(json_at(json, "state"), "type")), "SCHEDULED");
+  const Timestamp scheduled = when(json_at(json, "next_scheduled_start_time"));
   EXPECT_TRUE(before <= scheduled && scheduled <= after) << run.body;
-  EXPECT_TRUE(when(at(json, "expected_start_time")) == scheduled) << run.body;
-  EXPECT_EQ(text(at(json, "flow_id")), flow());
-  EXPECT_EQ(text(at(json, "deployment_id")), id);
-  EXPECT_EQ(text(at(json, "deployment_version")), "v7");
-  EXPECT_TRUE(json_is(at(json, "auto_scheduled"), "false"));
-  EXPECT_TRUE(has_null(json, "work_queue_id")) << "the deployment has no queue";
-  EXPECT_TRUE(has_null(json, "work_queue_name"));
-  JsonAnswer read = read_flow_run(text(at(json, "id")));
+  EXPECT_TRUE(when(json_at(json, "expected_start_time")) == scheduled) << run.body;
+  EXPECT_EQ(json_text(json_at(json, "flow_id")), flow());
+  EXPECT_EQ(json_text(json_at(json, "deployment_id")), id);
+  EXPECT_EQ(json_text(json_at(json, "deployment_version")), "v7");
+  EXPECT_TRUE(json_is(json_at(json, "auto_scheduled"), "false"));
+  EXPECT_TRUE(has_null_member(json, "work_queue_id")) << "the deployment has no queue";
+  EXPECT_TRUE(has_null_member(json, "work_queue_name"));
+  JsonAnswer read = read_flow_run(json_text(json_at(json, "id")));
   ASSERT_EQ(read.status, 200) << read.body;
-  EXPECT_EQ(text(at(read.json, "deployment_id")), id);
+  EXPECT_EQ(json_text(json_at(read.json, "deployment_id")), id);
 }
 
 TEST_P(DeploymentFlowRuns, TheRunTakesTheDeploymentsParametersOverlaidAndTheUnionOfTags) {
@@ -750,14 +717,14 @@ TEST_P(DeploymentFlowRuns, TheRunTakesTheDeploymentsParametersOverlaidAndTheUnio
       make_deployment("nightly", R"("parameters": {"a": 1, "b": {"deep": true}}, "tags": ["d1", "shared"])");
   JsonAnswer run = run_from(id, R"({"parameters": {"b": 3, "c": [4]}, "tags": ["r1", "shared"]})");
   ASSERT_EQ(run.status, 201) << run.body;
-  EXPECT_TRUE(json_is(at(run.json, "parameters"), R"({"a": 1, "b": 3, "c": [4]})"));
-  EXPECT_EQ(at(run.json, "tags").IsArray() ? at(run.json, "tags").Size() : 0u, 3u) << run.body;
-  EXPECT_EQ(strings(at(run.json, "tags")), (std::set<std::string>{"d1", "r1", "shared"}));
+  EXPECT_TRUE(json_is(json_at(run.json, "parameters"), R"({"a": 1, "b": 3, "c": [4]})"));
+  EXPECT_EQ(json_at(run.json, "tags").IsArray() ? json_at(run.json, "tags").Size() : 0u, 3u) << run.body;
+  EXPECT_EQ(strings(json_at(run.json, "tags")), (std::set<std::string>{"d1", "r1", "shared"}));
 
   JsonAnswer plain = run_from(id);
-  EXPECT_TRUE(json_is(at(plain.json, "parameters"), R"({"a": 1, "b": {"deep": true}})"));
-  EXPECT_EQ(strings(at(plain.json, "tags")), (std::set<std::string>{"d1", "shared"}));
-  EXPECT_TRUE(json_is(at(read_deployment(id).json, "parameters"), R"({"a": 1, "b": {"deep": true}})"))
+  EXPECT_TRUE(json_is(json_at(plain.json, "parameters"), R"({"a": 1, "b": {"deep": true}})"));
+  EXPECT_EQ(strings(json_at(plain.json, "tags")), (std::set<std::string>{"d1", "shared"}));
+  EXPECT_TRUE(json_is(json_at(read_deployment(id).json, "parameters"), R"({"a": 1, "b": {"deep": true}})"))
       << "the deployment's parameters are not changed";
 }
 
@@ -768,9 +735,9 @@ TEST_P(DeploymentFlowRuns, TheRunGoesToTheDeploymentsQueue) {
   const std::string id = make_deployment("nightly", R"("work_pool_name": "pool", "work_queue_name": "q")");
   JsonAnswer run = run_from(id);
   ASSERT_EQ(run.status, 201) << run.body;
-  EXPECT_EQ(text(at(run.json, "work_queue_id")), text(at(queue.json, "id")));
-  EXPECT_EQ(text(at(run.json, "work_queue_name")), "q");
-  EXPECT_EQ(text(at(run.json, "work_pool_name")), "pool");
+  EXPECT_EQ(json_text(json_at(run.json, "work_queue_id")), json_text(json_at(queue.json, "id")));
+  EXPECT_EQ(json_text(json_at(run.json, "work_queue_name")), "q");
+  EXPECT_EQ(json_text(json_at(run.json, "work_pool_name")), "pool");
 }
 
 TEST_P(DeploymentFlowRuns, AQueueOverrideCreatesTheQueueInTheDeploymentsPool) {
@@ -781,13 +748,13 @@ TEST_P(DeploymentFlowRuns, AQueueOverrideCreatesTheQueueInTheDeploymentsPool) {
   ASSERT_EQ(run.status, 201) << run.body;
   JsonAnswer gpu = read_queue("pool", "gpu");
   ASSERT_EQ(gpu.status, 200) << gpu.body;
-  EXPECT_EQ(text(at(run.json, "work_queue_id")), text(at(gpu.json, "id")));
-  EXPECT_EQ(text(at(run.json, "work_queue_name")), "gpu");
-  EXPECT_EQ(text(at(run.json, "work_pool_name")), "pool");
-  EXPECT_EQ(text(at(read_deployment(id).json, "work_queue_id")), default_queue) << "the deployment stays put";
+  EXPECT_EQ(json_text(json_at(run.json, "work_queue_id")), json_text(json_at(gpu.json, "id")));
+  EXPECT_EQ(json_text(json_at(run.json, "work_queue_name")), "gpu");
+  EXPECT_EQ(json_text(json_at(run.json, "work_pool_name")), "pool");
+  EXPECT_EQ(json_text(json_at(read_deployment(id).json, "work_queue_id")), default_queue) << "the deployment stays put";
 
   JsonAnswer again = run_from(id, R"({"work_queue_name": "gpu"})");
-  EXPECT_EQ(text(at(again.json, "work_queue_id")), text(at(gpu.json, "id")));
+  EXPECT_EQ(json_text(json_at(again.json, "work_queue_id")), json_text(json_at(gpu.json, "id")));
 }
 
 TEST_P(DeploymentFlowRuns, AQueueOverrideWithoutAPoolIs400) {
@@ -803,15 +770,15 @@ TEST_P(DeploymentFlowRuns, AStateInTheBodyIsHonoured) {
   const std::string id = make_deployment("nightly");
   JsonAnswer pending = run_from(id, R"({"state": {"type": "PENDING"}, "name": "by-hand"})");
   ASSERT_EQ(pending.status, 201) << pending.body;
-  EXPECT_EQ(text(at(pending.json, "state_type")), "PENDING");
-  EXPECT_EQ(text(at(pending.json, "state_name")), "Pending");
-  EXPECT_EQ(text(at(pending.json, "name")), "by-hand");
-  EXPECT_TRUE(has_null(pending.json, "next_scheduled_start_time")) << pending.body;
+  EXPECT_EQ(json_text(json_at(pending.json, "state_type")), "PENDING");
+  EXPECT_EQ(json_text(json_at(pending.json, "state_name")), "Pending");
+  EXPECT_EQ(json_text(json_at(pending.json, "name")), "by-hand");
+  EXPECT_TRUE(has_null_member(pending.json, "next_scheduled_start_time")) << pending.body;
 
   JsonAnswer later = run_from(id, std::string(R"({"state": )") + scheduled_at(kFuture) + "}");
   ASSERT_EQ(later.status, 201) << later.body;
-  EXPECT_EQ(text(at(later.json, "state_type")), "SCHEDULED");
-  EXPECT_EQ(text(at(later.json, "next_scheduled_start_time")), kFuture);
+  EXPECT_EQ(json_text(json_at(later.json, "state_type")), "SCHEDULED");
+  EXPECT_EQ(json_text(json_at(later.json, "next_scheduled_start_time")), kFuture);
 }
 
 TEST_P(DeploymentFlowRuns, AnIdempotencyKeyAnswersTheSameRunWith200) {
@@ -820,8 +787,8 @@ TEST_P(DeploymentFlowRuns, AnIdempotencyKeyAnswersTheSameRunWith200) {
   ASSERT_EQ(first.status, 201) << first.body;
   JsonAnswer again = run_from(id, R"({"idempotency_key": "k-1", "name": "second"})");
   EXPECT_EQ(again.status, 200) << again.body;
-  EXPECT_EQ(text(at(again.json, "id")), text(at(first.json, "id")));
-  EXPECT_EQ(text(at(again.json, "name")), "first");
+  EXPECT_EQ(json_text(json_at(again.json, "id")), json_text(json_at(first.json, "id")));
+  EXPECT_EQ(json_text(json_at(again.json, "name")), "first");
   EXPECT_EQ(run_from(id, R"({"idempotency_key": "k-2"})").status, 201);
   EXPECT_EQ(call("POST", "/flow_runs/count", "/flow_runs/count", "{}").body, "2");
 }
@@ -859,7 +826,7 @@ TEST_P(DeploymentPolling, ThePollAnswersTheDueScheduledRunsOfTheDeploymentsByTim
   EXPECT_EQ(members(answer.json, "deployment_id"), (std::vector<std::string>{b, a, a}));
   // The full FlowRunResponse, with its state.
   ASSERT_TRUE(answer.json.IsArray() && answer.json.Size() == 3) << answer.body;
-  EXPECT_EQ(text(at(at(answer.json[0], "state"), "type")), "SCHEDULED");
+  EXPECT_EQ(json_text(json_at(json_at(answer.json[0], "state"), "type")), "SCHEDULED");
 }
 
 TEST_P(DeploymentPolling, WithoutScheduledBeforeThePollHasNoUpperBoundAndLimitCapsIt) {
@@ -878,20 +845,20 @@ TEST_P(DeploymentPolling, APollMarksTheDeploymentsReadyAndPolled) {
   const std::string a = make_deployment("a");
   const std::string other = make_deployment("other");
   JsonAnswer before = read_deployment(a);
-  ASSERT_EQ(text(at(before.json, "status")), "NOT_READY");
-  ASSERT_TRUE(has_null(before.json, "last_polled"));
+  ASSERT_EQ(json_text(json_at(before.json, "status")), "NOT_READY");
+  ASSERT_TRUE(has_null_member(before.json, "last_polled"));
 
   const Timestamp asked = Timestamp::now().plus_seconds(-1);
   ASSERT_EQ(poll(R"({"deployment_ids": [")" + a + R"("]})").status, 200);
   JsonAnswer polled = read_deployment_once_polled(a);
   ASSERT_EQ(polled.status, 200) << polled.body;
-  EXPECT_EQ(text(at(polled.json, "status")), "READY");
-  EXPECT_TRUE(asked <= when(at(polled.json, "last_polled"))) << polled.body;
-  EXPECT_EQ(text(at(polled.json, "updated")), text(at(before.json, "updated")));
+  EXPECT_EQ(json_text(json_at(polled.json, "status")), "READY");
+  EXPECT_TRUE(asked <= when(json_at(polled.json, "last_polled"))) << polled.body;
+  EXPECT_EQ(json_text(json_at(polled.json, "updated")), json_text(json_at(before.json, "updated")));
 
   JsonAnswer untouched = read_deployment(other);
-  EXPECT_EQ(text(at(untouched.json, "status")), "NOT_READY");
-  EXPECT_TRUE(has_null(untouched.json, "last_polled")) << untouched.body;
+  EXPECT_EQ(json_text(json_at(untouched.json, "status")), "NOT_READY");
+  EXPECT_TRUE(has_null_member(untouched.json, "last_polled")) << untouched.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DeploymentPolling, testing::ValuesIn(backend_names()), backend_test_name);
@@ -906,26 +873,26 @@ TEST_P(DeploymentSchedules, SchedulesRoundTripInPrefectsShape) {
                                 R"("schedules": [{"schedule": )" + std::string(kInterval) + R"(}, {"schedule": )" +
                                     kCron + R"(, "active": false, "parameters": {"p": 1}}])"));
   ASSERT_EQ(created.status, 201) << created.body;
-  const std::string id = text(at(created.json, "id"));
+  const std::string id = json_text(json_at(created.json, "id"));
   JsonAnswer read = read_deployment(id);
   JsonAnswer listed = schedules_of(id);
   ASSERT_EQ(listed.status, 200) << listed.body;
-  for (const rapidjson::Value *list : {&at(created.json, "schedules"), &at(read.json, "schedules"),
+  for (const rapidjson::Value *list : {&json_at(created.json, "schedules"), &json_at(read.json, "schedules"),
                                        static_cast<const rapidjson::Value *>(&listed.json)}) {
     ASSERT_TRUE(list->IsArray() && list->Size() == 2) << json_of(*list);
     const rapidjson::Value &interval = schedule_of_kind(*list, "interval");
-    EXPECT_TRUE(json_is(at(interval, "schedule"), kIntervalAnswer));
-    EXPECT_TRUE(at(at(interval, "schedule"), "interval").IsDouble()) << "Prefect writes 3600.0";
-    EXPECT_TRUE(json_is(at(interval, "active"), "true"));
-    EXPECT_TRUE(json_is(at(interval, "parameters"), "{}"));
-    EXPECT_EQ(text(at(interval, "deployment_id")), id);
-    EXPECT_TRUE(has_null(interval, "slug"));
-    EXPECT_TRUE(at(interval, "id").IsString());
+    EXPECT_TRUE(json_is(json_at(interval, "schedule"), kIntervalAnswer));
+    EXPECT_TRUE(json_at(json_at(interval, "schedule"), "interval").IsDouble()) << "Prefect writes 3600.0";
+    EXPECT_TRUE(json_is(json_at(interval, "active"), "true"));
+    EXPECT_TRUE(json_is(json_at(interval, "parameters"), "{}"));
+    EXPECT_EQ(json_text(json_at(interval, "deployment_id")), id);
+    EXPECT_TRUE(has_null_member(interval, "slug"));
+    EXPECT_TRUE(json_at(interval, "id").IsString());
     const rapidjson::Value &cron = schedule_of_kind(*list, "cron");
-    EXPECT_TRUE(json_is(at(cron, "schedule"), kCron));
-    EXPECT_TRUE(json_is(at(cron, "active"), "false"));
-    EXPECT_TRUE(json_is(at(cron, "parameters"), R"({"p": 1})"));
-    EXPECT_EQ(text(at(cron, "deployment_id")), id);
+    EXPECT_TRUE(json_is(json_at(cron, "schedule"), kCron));
+    EXPECT_TRUE(json_is(json_at(cron, "active"), "false"));
+    EXPECT_TRUE(json_is(json_at(cron, "parameters"), R"({"p": 1})"));
+    EXPECT_EQ(json_text(json_at(cron, "deployment_id")), id);
   }
 }
 
@@ -935,15 +902,15 @@ TEST_P(DeploymentSchedules, MaxScheduledRunsIsDroppedOnCreateButKeptByTheSchedul
   JsonAnswer created = create_deployment(body_of(
       "nightly", flow(), R"("schedules": [{"schedule": )" + std::string(kCron) + R"(, "max_scheduled_runs": 5}])"));
   ASSERT_EQ(created.status, 201) << created.body;
-  const rapidjson::Value &schedules = at(created.json, "schedules");
+  const rapidjson::Value &schedules = json_at(created.json, "schedules");
   ASSERT_TRUE(schedules.IsArray() && schedules.Size() == 1) << created.body;
-  EXPECT_TRUE(has_null(schedules[0], "max_scheduled_runs")) << created.body;
+  EXPECT_TRUE(has_null_member(schedules[0], "max_scheduled_runs")) << created.body;
 
-  const std::string id = text(at(created.json, "id"));
+  const std::string id = json_text(json_at(created.json, "id"));
   JsonAnswer added = add_schedules(id, R"([{"schedule": )" + std::string(kInterval) + R"(, "max_scheduled_runs": 5}])");
   ASSERT_EQ(added.status, 201) << added.body;
   ASSERT_TRUE(added.json.IsArray() && added.json.Size() == 1) << added.body;
-  EXPECT_TRUE(json_is(at(added.json[0], "max_scheduled_runs"), "5"));
+  EXPECT_TRUE(json_is(json_at(added.json[0], "max_scheduled_runs"), "5"));
 }
 
 TEST_P(DeploymentSchedules, PostAnswers201WithTheCreatedSchedulesInOrder) {
@@ -955,23 +922,23 @@ TEST_P(DeploymentSchedules, PostAnswers201WithTheCreatedSchedulesInOrder) {
   ASSERT_EQ(added.status, 201) << added.body;
   ASSERT_TRUE(added.json.IsArray() && added.json.Size() == 2) << added.body;
   const rapidjson::Value &first = added.json[0];
-  EXPECT_TRUE(json_is(at(first, "schedule"), kIntervalAnswer));
-  EXPECT_TRUE(json_is(at(first, "active"), "false"));
-  EXPECT_TRUE(json_is(at(first, "parameters"), R"({"p": 1})"));
-  EXPECT_EQ(text(at(first, "slug")), "hourly");
-  EXPECT_EQ(text(at(first, "deployment_id")), id);
-  EXPECT_TRUE(at(first, "created").IsString() && at(first, "updated").IsString()) << added.body;
+  EXPECT_TRUE(json_is(json_at(first, "schedule"), kIntervalAnswer));
+  EXPECT_TRUE(json_is(json_at(first, "active"), "false"));
+  EXPECT_TRUE(json_is(json_at(first, "parameters"), R"({"p": 1})"));
+  EXPECT_EQ(json_text(json_at(first, "slug")), "hourly");
+  EXPECT_EQ(json_text(json_at(first, "deployment_id")), id);
+  EXPECT_TRUE(json_at(first, "created").IsString() && json_at(first, "updated").IsString()) << added.body;
   const rapidjson::Value &second = added.json[1];
-  EXPECT_TRUE(json_is(at(second, "schedule"), kOtherCron));
-  EXPECT_TRUE(json_is(at(second, "active"), "true"));
-  EXPECT_TRUE(json_is(at(second, "parameters"), "{}"));
-  EXPECT_TRUE(has_null(second, "slug"));
+  EXPECT_TRUE(json_is(json_at(second, "schedule"), kOtherCron));
+  EXPECT_TRUE(json_is(json_at(second, "active"), "true"));
+  EXPECT_TRUE(json_is(json_at(second, "parameters"), "{}"));
+  EXPECT_TRUE(has_null_member(second, "slug"));
 
   // Added to the ones the deployment had.
   const std::vector<std::string> listed = schedule_ids(id);
   EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()),
-            (std::set<std::string>{existing.at(0), text(at(first, "id")), text(at(second, "id"))}));
-  EXPECT_EQ(at(read_deployment(id).json, "schedules").Size(), 3u);
+            (std::set<std::string>{existing.at(0), json_text(json_at(first, "id")), json_text(json_at(second, "id"))}));
+  EXPECT_EQ(json_at(read_deployment(id).json, "schedules").Size(), 3u);
 }
 
 // A deployment's schedules are listed by `updated`, newest first.
@@ -998,30 +965,30 @@ TEST_P(DeploymentSchedules, PatchAnswers204AndChangesTheSentFields) {
   JsonAnswer added = add_schedules(id, R"([{"schedule": )" + std::string(kInterval) + "}]");
   ASSERT_EQ(added.status, 201) << added.body;
   ASSERT_TRUE(added.json.IsArray() && added.json.Size() == 1) << added.body;
-  const std::string schedule_id = text(at(added.json[0], "id"));
+  const std::string schedule_id = json_text(json_at(added.json[0], "id"));
 
   JsonAnswer patched = patch_schedule(id, schedule_id, R"({"active": false})");
   EXPECT_EQ(patched.status, 204) << patched.body;
   EXPECT_EQ(patched.body, "");
   JsonAnswer listed = schedules_of(id);
   ASSERT_TRUE(listed.json.IsArray() && listed.json.Size() == 1) << listed.body;
-  EXPECT_EQ(text(at(listed.json[0], "id")), schedule_id);
-  EXPECT_TRUE(json_is(at(listed.json[0], "active"), "false"));
-  EXPECT_TRUE(json_is(at(listed.json[0], "schedule"), kIntervalAnswer));
+  EXPECT_EQ(json_text(json_at(listed.json[0], "id")), schedule_id);
+  EXPECT_TRUE(json_is(json_at(listed.json[0], "active"), "false"));
+  EXPECT_TRUE(json_is(json_at(listed.json[0], "schedule"), kIntervalAnswer));
 
   EXPECT_EQ(patch_schedule(id, schedule_id, R"({"schedule": )" + std::string(kCron) + "}").status, 204);
   listed = schedules_of(id);
   ASSERT_TRUE(listed.json.IsArray() && listed.json.Size() == 1) << listed.body;
-  EXPECT_TRUE(json_is(at(listed.json[0], "schedule"), kCron));
-  EXPECT_TRUE(json_is(at(listed.json[0], "active"), "false")) << "active was not sent";
+  EXPECT_TRUE(json_is(json_at(listed.json[0], "schedule"), kCron));
+  EXPECT_TRUE(json_is(json_at(listed.json[0], "active"), "false")) << "active was not sent";
 }
 
 TEST_P(DeploymentSchedules, DeleteAnswers204AndRemovesOnlyThatSchedule) {
   const std::string id = make_deployment(
       "nightly", R"("schedules": [{"schedule": )" + std::string(kInterval) + R"(}, {"schedule": )" + kCron + "}]");
   JsonAnswer listed = schedules_of(id);
-  const std::string gone = text(at(schedule_of_kind(listed.json, "interval"), "id"));
-  const std::string kept = text(at(schedule_of_kind(listed.json, "cron"), "id"));
+  const std::string gone = json_text(json_at(schedule_of_kind(listed.json, "interval"), "id"));
+  const std::string kept = json_text(json_at(schedule_of_kind(listed.json, "cron"), "id"));
   ASSERT_FALSE(gone.empty() || kept.empty()) << listed.body;
 
   JsonAnswer deleted = delete_schedule(id, gone);
@@ -1050,7 +1017,7 @@ TEST_P(DeploymentSchedules, AMissingScheduleOrOneOfAnotherDeploymentIs404) {
   }
   JsonAnswer listed = schedules_of(id);
   ASSERT_TRUE(listed.json.IsArray() && listed.json.Size() == 1) << listed.body;
-  EXPECT_TRUE(json_is(at(listed.json[0], "active"), "true"));
+  EXPECT_TRUE(json_is(json_at(listed.json[0], "active"), "true"));
 }
 
 TEST_P(DeploymentSchedules, TheScheduleRoutesOfAMissingDeploymentAre404) {

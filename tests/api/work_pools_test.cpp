@@ -25,24 +25,6 @@ constexpr const char *kFuture = "2100-01-01T00:00:00Z";
 
 constexpr const char *kReserved = R"({"detail":"Work pools starting with 'Prefect' are reserved for internal use."})";
 
-// A wrong answer must fail its test, not crash the suite: these read a
-// member that may be missing, or not of the expected type, safely.
-const rapidjson::Value &at(const rapidjson::Value &value, const char *key) {
-  static const rapidjson::Value null;
-  if (!value.IsObject()) return null;
-  auto found = value.FindMember(key);
-  return found == value.MemberEnd() ? null : found->value;
-}
-
-std::string text(const rapidjson::Value &value) {
-  return value.IsString() ? value.GetString() : "";
-}
-
-// Prefect writes every field, null ones included.
-bool has_null(const rapidjson::Value &object, const char *key) {
-  return object.IsObject() && object.HasMember(key) && object[key].IsNull();
-}
-
 // Timestamps compare as text once the microseconds Prefect leaves out when
 // they are zero are written out.
 std::string sortable(std::string timestamp) {
@@ -52,25 +34,10 @@ std::string sortable(std::string timestamp) {
   return timestamp;
 }
 
-// "type@loc" of the first issue of a 422, e.g. "missing@body.name".
-std::string first_issue(const std::string &body) {
-  const rapidjson::Document error = parse_json(body);
-  const rapidjson::Value &detail = at(error, "exception_detail");
-  if (!detail.IsArray() || detail.Empty()) return "no exception_detail in " + body;
-  std::string issue = text(at(detail[0], "type")) + "@";
-  const rapidjson::Value &loc = at(detail[0], "loc");
-  if (loc.IsArray()) {
-    for (rapidjson::SizeType i = 0; i < loc.Size(); ++i) {
-      if (i > 0) issue += ".";
-      issue += loc[i].IsString() ? loc[i].GetString() : std::to_string(loc[i].GetInt());
-    }
-  }
-  return issue;
-}
-
 std::string first_message(const std::string &body) {
-  const rapidjson::Value &detail = at(parse_json(body), "exception_detail");
-  return detail.IsArray() && !detail.Empty() ? text(at(detail[0], "msg")) : "";
+  const rapidjson::Document error = parse_json(body);  // kept: detail refers into it
+  const rapidjson::Value &detail = json_at(error, "exception_detail");
+  return detail.IsArray() && !detail.Empty() ? json_text(json_at(detail[0], "msg")) : "";
 }
 
 class WorkPoolTest : public RunApiTest {
@@ -82,7 +49,7 @@ class WorkPoolTest : public RunApiTest {
     JsonAnswer created =
         create_pool(R"({"name": ")" + name + R"(", "type": "process")" + (extra.empty() ? "" : ", " + extra) + "}");
     EXPECT_EQ(created.status, 201) << created.body;
-    return text(at(created.json, "id"));
+    return json_text(json_at(created.json, "id"));
   }
 
   JsonAnswer read_pool(const std::string &name) { return call("GET", "/work_pools/" + name, "/work_pools/{name}"); }
@@ -94,8 +61,8 @@ class WorkPoolTest : public RunApiTest {
   std::string pool_status(const std::string &name) {
     JsonAnswer pool = read_pool(name);
     EXPECT_EQ(pool.status, 200) << pool.body;
-    const rapidjson::Value &status = at(pool.json, "status");
-    return status.IsNull() ? "null" : text(status);
+    const rapidjson::Value &status = json_at(pool.json, "status");
+    return status.IsNull() ? "null" : json_text(status);
   }
 
   std::vector<std::string> pool_names(const std::string &filter_body) {
@@ -103,7 +70,7 @@ class WorkPoolTest : public RunApiTest {
     EXPECT_EQ(answer.status, 200) << answer.body;
     std::vector<std::string> names;
     if (answer.json.IsArray()) {
-      for (const auto &pool : answer.json.GetArray()) names.push_back(text(at(pool, "name")));
+      for (const auto &pool : answer.json.GetArray()) names.push_back(json_text(json_at(pool, "name")));
     }
     return names;
   }
@@ -116,7 +83,7 @@ class WorkPoolTest : public RunApiTest {
   std::string make_queue(const std::string &pool, const std::string &name, const std::string &extra = "") {
     JsonAnswer created = create_queue(pool, R"({"name": ")" + name + "\"" + (extra.empty() ? "" : ", " + extra) + "}");
     EXPECT_EQ(created.status, 201) << created.body;
-    return text(at(created.json, "id"));
+    return json_text(json_at(created.json, "id"));
   }
 
   JsonAnswer read_queue(const std::string &pool, const std::string &name) {
@@ -139,8 +106,8 @@ class WorkPoolTest : public RunApiTest {
     if (answer.json.IsArray()) {
       for (const auto &queue : answer.json.GetArray()) {
         if (!order.empty()) order += " ";
-        const rapidjson::Value &priority = at(queue, "priority");
-        order += text(at(queue, "name")) + "=" + (priority.IsInt() ? std::to_string(priority.GetInt()) : "?");
+        const rapidjson::Value &priority = json_at(queue, "priority");
+        order += json_text(json_at(queue, "name")) + "=" + (priority.IsInt() ? std::to_string(priority.GetInt()) : "?");
       }
     }
     return order;
@@ -149,7 +116,7 @@ class WorkPoolTest : public RunApiTest {
   std::string queue_status(const std::string &pool, const std::string &name) {
     JsonAnswer queue = read_queue(pool, name);
     EXPECT_EQ(queue.status, 200) << queue.body;
-    return text(at(queue.json, "status"));
+    return json_text(json_at(queue.json, "status"));
   }
 
   // The poll marks its queues after answering, as a background task: waits
@@ -157,7 +124,7 @@ class WorkPoolTest : public RunApiTest {
   JsonAnswer read_queue_once_polled(const std::string &pool, const std::string &name) {
     for (int attempt = 0; attempt < 200; ++attempt) {
       JsonAnswer queue = read_queue(pool, name);
-      if (queue.status != 200 || at(queue.json, "last_polled").IsString()) return queue;
+      if (queue.status != 200 || json_at(queue.json, "last_polled").IsString()) return queue;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return read_queue(pool, name);
@@ -177,7 +144,7 @@ class WorkPoolTest : public RunApiTest {
     EXPECT_EQ(answer.status, 200) << answer.body;
     std::vector<std::string> names;
     if (answer.json.IsArray()) {
-      for (const auto &worker : answer.json.GetArray()) names.push_back(text(at(worker, "name")));
+      for (const auto &worker : answer.json.GetArray()) names.push_back(json_text(json_at(worker, "name")));
     }
     return names;
   }
@@ -192,7 +159,7 @@ class WorkPoolTest : public RunApiTest {
     if (!extra.empty()) members += ", " + extra;
     JsonAnswer run = create_flow_run(flow_id_, members);
     EXPECT_EQ(run.status, 201) << run.body;
-    return text(at(run.json, "id"));
+    return json_text(json_at(run.json, "id"));
   }
 
   std::string scheduled_in(const std::string &pool, const std::string &queue, const std::string &time,
@@ -212,7 +179,8 @@ class WorkPoolTest : public RunApiTest {
     EXPECT_EQ(answer.status, 200) << answer.body;
     std::vector<std::string> ids;
     if (answer.json.IsArray()) {
-      for (const auto &item : answer.json.GetArray()) ids.push_back(text(at(at(item, "flow_run"), "id")));
+      for (const auto &item : answer.json.GetArray())
+        ids.push_back(json_text(json_at(json_at(item, "flow_run"), "id")));
     }
     return ids;
   }
@@ -233,11 +201,11 @@ TEST_P(WorkPools, CreateAnswers201WithPrefectsDefaultsAndTheDefaultQueue) {
   const rapidjson::Document &pool = created.json;
   EXPECT_STREQ(pool["name"].GetString(), "pool");
   EXPECT_STREQ(pool["type"].GetString(), "process");
-  EXPECT_TRUE(has_null(pool, "description"));
+  EXPECT_TRUE(has_null_member(pool, "description"));
   EXPECT_EQ(pool["base_job_template"], parse_json("{}"));
   EXPECT_FALSE(pool["is_paused"].GetBool());
-  EXPECT_TRUE(has_null(pool, "concurrency_limit"));
-  EXPECT_TRUE(has_null(pool, "active_slots")) << "no limit, no slot count";
+  EXPECT_TRUE(has_null_member(pool, "concurrency_limit"));
+  EXPECT_TRUE(has_null_member(pool, "active_slots")) << "no limit, no slot count";
   EXPECT_STREQ(pool["status"].GetString(), "NOT_READY");
   EXPECT_EQ(pool["storage_configuration"], parse_json(R"({"bundle_upload_step": null, "bundle_execution_step": null,
                            "default_result_storage_block_id": null})"));
@@ -259,7 +227,7 @@ TEST_P(WorkPools, CreateWithoutATypeMakesAnAgentPoolWithNoStatus) {
   JsonAnswer created = create_pool(R"({"name": "agents"})");
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_STREQ(created.json["type"].GetString(), "prefect-agent");
-  EXPECT_TRUE(has_null(created.json, "status")) << created.body;
+  EXPECT_TRUE(has_null_member(created.json, "status")) << created.body;
   EXPECT_EQ(patch_pool("agents", R"({"is_paused": true})").status, 204);
   EXPECT_EQ(pool_status("agents"), "null");
 }
@@ -363,9 +331,9 @@ TEST_P(WorkPools, PatchWritesOnlyTheSentFields) {
   // A null that is sent is written.
   EXPECT_EQ(patch_pool("pool", R"({"description": null, "concurrency_limit": null})").status, 204);
   read = read_pool("pool");
-  EXPECT_TRUE(has_null(read.json, "description"));
-  EXPECT_TRUE(has_null(read.json, "concurrency_limit"));
-  EXPECT_TRUE(has_null(read.json, "active_slots"));
+  EXPECT_TRUE(has_null_member(read.json, "description"));
+  EXPECT_TRUE(has_null_member(read.json, "concurrency_limit"));
+  EXPECT_TRUE(has_null_member(read.json, "active_slots"));
   EXPECT_EQ(read.json["base_job_template"], parse_json(tmpl));
 }
 
@@ -400,7 +368,7 @@ TEST_P(WorkPools, DeleteRemovesThePoolWithItsQueuesAndWorkersAndUnlinksItsRuns) 
   const std::string queue = make_queue("pool", "q");
   ASSERT_EQ(heartbeat("pool", R"({"name": "w"})").status, 204);
   const std::string run = scheduled_in("pool", "q", kT1);
-  const std::string old_default = text(read_pool("pool").json["default_queue_id"]);
+  const std::string old_default = json_text(read_pool("pool").json["default_queue_id"]);
 
   JsonAnswer deleted = call("DELETE", "/work_pools/pool", "/work_pools/{name}");
   EXPECT_EQ(deleted.status, 204) << deleted.body;
@@ -411,13 +379,13 @@ TEST_P(WorkPools, DeleteRemovesThePoolWithItsQueuesAndWorkersAndUnlinksItsRuns) 
   EXPECT_EQ(gone_queue.body, R"({"detail":"Work pool queue 'pool/q' not found."})");
   JsonAnswer unlinked = read_flow_run(run);
   ASSERT_EQ(unlinked.status, 200) << unlinked.body;
-  EXPECT_TRUE(has_null(unlinked.json, "work_queue_id")) << unlinked.body;
+  EXPECT_TRUE(has_null_member(unlinked.json, "work_queue_id")) << unlinked.body;
 
   // The name is free again, for a new pool with a new default queue and no workers.
   make_pool("pool");
   JsonAnswer again = read_pool("pool");
-  EXPECT_NE(text(again.json["default_queue_id"]), old_default);
-  EXPECT_NE(text(again.json["default_queue_id"]), queue);
+  EXPECT_NE(json_text(again.json["default_queue_id"]), old_default);
+  EXPECT_NE(json_text(again.json["default_queue_id"]), queue);
   EXPECT_EQ(queue_order("pool"), "default=1");
   EXPECT_TRUE(worker_names("pool").empty());
 }
@@ -475,13 +443,13 @@ TEST_P(WorkPools, ActiveSlotsCountPendingAndRunningRunsWhenThePoolHasALimit) {
   ASSERT_EQ(limited.status, 200) << limited.body;
   EXPECT_EQ(limited.json["active_slots"].GetInt(), 2) << limited.body;
   JsonAnswer free = read_pool("free");
-  EXPECT_TRUE(has_null(free.json, "active_slots")) << free.body;
+  EXPECT_TRUE(has_null_member(free.json, "active_slots")) << free.body;
 
   JsonAnswer listed = call("POST", "/work_pools/filter", "/work_pools/filter", "{}");
   ASSERT_EQ(listed.status, 200) << listed.body;
   ASSERT_TRUE(listed.json.IsArray() && listed.json.Size() == 2) << listed.body;
-  EXPECT_TRUE(has_null(listed.json[0], "active_slots")) << "free";
-  EXPECT_EQ(at(listed.json[1], "active_slots").GetInt(), 2) << "limited";
+  EXPECT_TRUE(has_null_member(listed.json[0], "active_slots")) << "free";
+  EXPECT_EQ(json_at(listed.json[1], "active_slots").GetInt(), 2) << "limited";
 }
 
 struct BadRequest {
@@ -544,7 +512,7 @@ TEST_P(WorkPools, InvalidBodiesAre422InPrefectsShapeAndWriteNothing) {
   }
   EXPECT_EQ(call("POST", "/work_pools/count", "/work_pools/count", "{}").body, "1");
   JsonAnswer pool = read_pool("pool");
-  EXPECT_TRUE(has_null(pool.json, "concurrency_limit"));
+  EXPECT_TRUE(has_null_member(pool.json, "concurrency_limit"));
   EXPECT_EQ(pool.json["base_job_template"], parse_json("{}"));
   EXPECT_EQ(queue_order("pool"), "default=1");
   EXPECT_EQ(queue_status("pool", "default"), "NOT_READY");
@@ -566,10 +534,10 @@ TEST_P(WorkPoolQueues, CreateAnswers201WithTheNextFreePriority) {
   EXPECT_EQ(queue["priority"].GetInt(), 2);
   EXPECT_STREQ(queue["description"].GetString(), "");
   EXPECT_FALSE(queue["is_paused"].GetBool());
-  EXPECT_TRUE(has_null(queue, "concurrency_limit"));
-  EXPECT_TRUE(has_null(queue, "active_slots"));
-  EXPECT_TRUE(has_null(queue, "last_polled"));
-  EXPECT_TRUE(has_null(queue, "filter"));
+  EXPECT_TRUE(has_null_member(queue, "concurrency_limit"));
+  EXPECT_TRUE(has_null_member(queue, "active_slots"));
+  EXPECT_TRUE(has_null_member(queue, "last_polled"));
+  EXPECT_TRUE(has_null_member(queue, "filter"));
   EXPECT_STREQ(queue["work_pool_id"].GetString(), pool.c_str());
   EXPECT_STREQ(queue["work_pool_name"].GetString(), "pool");
   EXPECT_STREQ(queue["status"].GetString(), "NOT_READY");
@@ -638,12 +606,12 @@ TEST_P(WorkPoolQueues, ReadAnswersTheQueueWithItsPoolNameStatusAndActiveSlots) {
   EXPECT_STREQ(read.json["work_pool_name"].GetString(), "pool");
   EXPECT_STREQ(read.json["status"].GetString(), "NOT_READY");
   JsonAnswer unlimited = read_queue("pool", "default");
-  EXPECT_TRUE(has_null(unlimited.json, "active_slots")) << unlimited.body;
+  EXPECT_TRUE(has_null_member(unlimited.json, "active_slots")) << unlimited.body;
 
   JsonAnswer listed = filter_queues("pool", "{}");
   ASSERT_EQ(listed.status, 200) << listed.body;
   ASSERT_TRUE(listed.json.IsArray() && listed.json.Size() == 2) << listed.body;
-  EXPECT_EQ(at(listed.json[1], "active_slots").GetInt(), 2) << listed.body;
+  EXPECT_EQ(json_at(listed.json[1], "active_slots").GetInt(), 2) << listed.body;
 }
 
 TEST_P(WorkPoolQueues, MissingQueuesAndPoolsAre404WithPrefectsMessages) {
@@ -687,7 +655,7 @@ TEST_P(WorkPoolQueues, PatchWritesOnlyTheSentFieldsAndCanRename) {
   JsonAnswer renamed = read_queue("pool", "b");
   ASSERT_EQ(renamed.status, 200) << renamed.body;
   EXPECT_STREQ(renamed.json["id"].GetString(), id.c_str());
-  EXPECT_TRUE(has_null(renamed.json, "concurrency_limit"));
+  EXPECT_TRUE(has_null_member(renamed.json, "concurrency_limit"));
   EXPECT_STREQ(renamed.json["description"].GetString(), "gpu jobs");
 }
 
@@ -757,15 +725,15 @@ TEST_P(WorkPoolQueues, DeleteAnswers204AndKeepsTheOtherQueuesInOrder) {
 // asks for the client error the situation calls for instead.
 TEST_P(WorkPoolQueues, TheDefaultQueueCannotBeDeleted) {
   make_pool("pool");
-  const std::string default_queue = text(read_pool("pool").json["default_queue_id"]);
+  const std::string default_queue = json_text(read_pool("pool").json["default_queue_id"]);
   HttpResult refused = send("DELETE", "/work_pools/pool/queues/default", "");
   EXPECT_GE(refused.status, 400) << refused.body;
   EXPECT_LT(refused.status, 500) << refused.body;
-  EXPECT_TRUE(at(parse_json(refused.body), "detail").IsString()) << refused.body;
+  EXPECT_TRUE(json_at(parse_json(refused.body), "detail").IsString()) << refused.body;
   JsonAnswer kept = read_queue("pool", "default");
   ASSERT_EQ(kept.status, 200) << kept.body;
   EXPECT_STREQ(kept.json["id"].GetString(), default_queue.c_str());
-  EXPECT_EQ(text(read_pool("pool").json["default_queue_id"]), default_queue);
+  EXPECT_EQ(json_text(read_pool("pool").json["default_queue_id"]), default_queue);
 }
 
 TEST_P(WorkPoolQueues, FilterOrdersByPriorityAndFiltersByIdAndName) {
@@ -819,8 +787,8 @@ TEST_P(WorkPoolWorkers, ASecondHeartbeatUpdatesTheSameWorker) {
   ASSERT_EQ(second.status, 200) << second.body;
   ASSERT_TRUE(second.json.IsArray() && second.json.Size() == 1) << second.body;
   EXPECT_STREQ(second.json[0]["id"].GetString(), first.json[0]["id"].GetString());
-  EXPECT_GT(sortable(text(second.json[0]["last_heartbeat_time"])),
-            sortable(text(first.json[0]["last_heartbeat_time"])));
+  EXPECT_GT(sortable(json_text(second.json[0]["last_heartbeat_time"])),
+            sortable(json_text(first.json[0]["last_heartbeat_time"])));
   EXPECT_EQ(second.json[0]["heartbeat_interval_seconds"].GetInt(), 30);
 
   ASSERT_EQ(heartbeat("pool", R"({"name": "w", "heartbeat_interval_seconds": 15})").status, 204);
@@ -933,16 +901,16 @@ TEST_P(WorkPoolPolling, APollAnswersTheDueScheduledRunsByQueuePriorityThenTime) 
   JsonAnswer answer = poll("pool", before(kT3));
   ASSERT_EQ(answer.status, 200) << answer.body;
   ASSERT_TRUE(answer.json.IsArray() && answer.json.Size() == 3) << answer.body;
-  const std::string default_queue = text(read_pool("pool").json["default_queue_id"]);
+  const std::string default_queue = json_text(read_pool("pool").json["default_queue_id"]);
   const std::vector<std::pair<std::string, std::string>> expected = {
       {early_default, default_queue}, {late_default, default_queue}, {early_second, second}};
   for (rapidjson::SizeType i = 0; i < 3; ++i) {
     const rapidjson::Value &item = answer.json[i];
-    EXPECT_EQ(text(at(item, "work_pool_id")), pool) << i;
-    EXPECT_EQ(text(at(item, "work_queue_id")), expected[i].second) << i;
-    EXPECT_EQ(text(at(at(item, "flow_run"), "id")), expected[i].first) << i;
-    EXPECT_EQ(text(at(at(item, "flow_run"), "state_type")), "SCHEDULED") << i;
-    EXPECT_EQ(text(at(at(item, "flow_run"), "work_queue_id")), expected[i].second) << i;
+    EXPECT_EQ(json_text(json_at(item, "work_pool_id")), pool) << i;
+    EXPECT_EQ(json_text(json_at(item, "work_queue_id")), expected[i].second) << i;
+    EXPECT_EQ(json_text(json_at(json_at(item, "flow_run"), "id")), expected[i].first) << i;
+    EXPECT_EQ(json_text(json_at(json_at(item, "flow_run"), "state_type")), "SCHEDULED") << i;
+    EXPECT_EQ(json_text(json_at(json_at(item, "flow_run"), "work_queue_id")), expected[i].second) << i;
   }
 }
 
@@ -1074,7 +1042,7 @@ TEST_P(WorkPoolPolling, APollMarksItsQueuesPolledAndReady) {
   EXPECT_TRUE(polled.json["last_polled"].IsString()) << polled.body;
   EXPECT_STREQ(polled.json["status"].GetString(), "READY");
   JsonAnswer untouched = read_queue("pool", "default");
-  EXPECT_TRUE(has_null(untouched.json, "last_polled")) << untouched.body;
+  EXPECT_TRUE(has_null_member(untouched.json, "last_polled")) << untouched.body;
   EXPECT_STREQ(untouched.json["status"].GetString(), "NOT_READY");
 
   ASSERT_EQ(poll("pool", "{}").status, 200);

@@ -21,6 +21,39 @@ rapidjson::Document parse_json(const std::string &text) {
   return document;
 }
 
+const rapidjson::Value &json_at(const rapidjson::Value &value, const char *key) {
+  static const rapidjson::Value null;
+  if (!value.IsObject()) return null;
+  auto found = value.FindMember(key);
+  return found == value.MemberEnd() ? null : found->value;
+}
+
+std::string json_text(const rapidjson::Value &value) {
+  return value.IsString() ? value.GetString() : "";
+}
+
+bool has_null_member(const rapidjson::Value &object, const char *key) {
+  return object.IsObject() && object.HasMember(key) && object[key].IsNull();
+}
+
+std::string first_issue(const std::string &body) {
+  const rapidjson::Document error = parse_json(body);
+  if (json_text(json_at(error, "exception_message")) != "Invalid request received.") {
+    return "not Prefect's shape: " + body;
+  }
+  const rapidjson::Value &detail = json_at(error, "exception_detail");
+  if (!detail.IsArray() || detail.Empty()) return "no exception_detail in " + body;
+  std::string issue = json_text(json_at(detail[0], "type")) + "@";
+  const rapidjson::Value &loc = json_at(detail[0], "loc");
+  if (loc.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < loc.Size(); ++i) {
+      if (i > 0) issue += ".";
+      issue += loc[i].IsString() ? loc[i].GetString() : std::to_string(loc[i].GetInt());
+    }
+  }
+  return issue;
+}
+
 void expect_same_run(const rapidjson::Value &expected, const rapidjson::Value &actual) {
   auto without_clock = [](const rapidjson::Value &run) {
     rapidjson::Document copy;

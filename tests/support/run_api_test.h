@@ -17,6 +17,16 @@ rapidjson::Document parse_json(const std::string &text);
 // estimated_start_time_delta).
 void expect_same_run(const rapidjson::Value &expected, const rapidjson::Value &actual);
 
+// A wrong answer must fail its test, not crash the suite: these read a
+// member that may be missing, or not of the expected type, safely.
+const rapidjson::Value &json_at(const rapidjson::Value &value, const char *key);
+std::string json_text(const rapidjson::Value &value);
+// Prefect writes every field, null ones included.
+bool has_null_member(const rapidjson::Value &object, const char *key);
+// "type@loc" of the first issue of a 422 in Prefect's shape, e.g.
+// "missing@body.name"; a description of the body otherwise.
+std::string first_issue(const std::string &body);
+
 struct JsonAnswer {
   long status = 0;
   rapidjson::Document json;
